@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._errors import PolicyError, Problem
-from ._policy import Policy, ReferenceProblems
+from ._policy import Policy, ReferenceProblemsError
 from ._yaml import Ambiguous, Document, Limits, Node, YamlProblem, read_yaml
 
 __all__ = ["load_policy", "read_limited", "validation_problems"]
@@ -144,7 +144,7 @@ def validation_problems(
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         ctx_error = (error.get("ctx") or {}).get("error")
-        if isinstance(ctx_error, ReferenceProblems):
+        if isinstance(ctx_error, ReferenceProblemsError):
             base = _data_path(document.root, loc)
             for path, message in ctx_error.problems:
                 _add(out, document, (*base, *path), message, "reference", through)

@@ -31,6 +31,8 @@ a policy object that exists is internally consistent.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import zoneinfo
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -105,7 +107,7 @@ class Clause(Model):
     text: Label
     """The clause text (zh: the authority) and a working English rendering."""
     parts: list[Annotated[str, Field(pattern=r"^[a-z]$")]] = []
-    """Letters of the separate rules the clause holds (``3.1`` → ``[a, b, c]``), cited as ``3.1b``."""
+    """Letters of the separate rules the clause holds (``3.1`` → ``[a, b, c]``): ``3.1b``."""
 
 
 class Source(Model):
@@ -304,7 +306,7 @@ class NamedPeriods(Model):
     @model_validator(mode="after")
     def _disjoint(self) -> NamedPeriods:
         ordered = sorted(self.periods, key=lambda p: p.start)
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in itertools.pairwise(ordered):
             if after.start <= before.end:
                 raise ValueError(f"periods {before.id!r} and {after.id!r} overlap")
         return self
@@ -632,7 +634,7 @@ class Policy(Model):
     def _references(self) -> Policy:
         problems = reference_problems(self)
         if problems:
-            raise ReferenceProblems(problems)
+            raise ReferenceProblemsError(problems)
         return self
 
     def rule(self, rule_id: str) -> Rule:
@@ -656,7 +658,7 @@ class Policy(Model):
         return [p for p in self.parameters if p.id in wanted]
 
 
-class ReferenceProblems(ValueError):
+class ReferenceProblemsError(ValueError):
     """Raised inside validation with every dangling reference, each with its path."""
 
     def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
@@ -711,11 +713,13 @@ def reference_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], str]
             out.append((path, f"unknown {what} {value!r}" + (f" (did you mean {hint!r}?)"
                                                               if hint else "")))  # fmt: skip
 
-    def refs(path: tuple[str | int, ...], values: list[str] | None, known: set[str], what: str) -> None:
+    def refs(
+        path: tuple[str | int, ...], values: list[str] | None, known: set[str], what: str
+    ) -> None:
         for j, value in enumerate(values or ()):
             ref((*path, j), value, known, what)
 
-    def clause(path: tuple[str | int, ...], value: str | None) -> None:
+    def cite(path: tuple[str | int, ...], value: str | None) -> None:
         if value is not None and value not in citable:
             out.append((path, f"clause {value!r} is not in the source (known: "
                               f"{', '.join(sorted(citable))})"))  # fmt: skip
@@ -727,20 +731,20 @@ def reference_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], str]
             refs((*base, name), getattr(sel, name), roles, "role")
         for name in ("in_group", "not_in_group"):
             refs((*base, name), getattr(sel, name), groups, "group")
-        clause(("groups", i, "clause"), group.clause)
+        cite(("groups", i, "clause"), group.clause)
     out.extend(_group_cycles(policy))
     for i, event in enumerate(policy.event_kinds):
-        clause(("event_kinds", i, "clause"), event.clause)
+        cite(("event_kinds", i, "clause"), event.clause)
     for i, param in enumerate(policy.parameters):
-        clause(("parameters", i, "clause"), param.clause)
+        cite(("parameters", i, "clause"), param.clause)
     for i, scope in enumerate(policy.scopes):
-        clause(("scopes", i, "clause"), scope.clause)
+        cite(("scopes", i, "clause"), scope.clause)
         refs(("scopes", i, "between"), list(scope.between), groups, "group")
     for i, item in enumerate(policy.guidance):
-        clause(("guidance", i, "clause"), item.clause)
+        cite(("guidance", i, "clause"), item.clause)
     for i, rule in enumerate(policy.rules):
         at: tuple[str | int, ...] = ("rules", i)
-        clause((*at, "clause"), rule.clause)
+        cite((*at, "clause"), rule.clause)
         if isinstance(rule, FrequencyRule | WindowRule):
             ref((*at, "scope"), rule.scope, scopes, "scope")
         if isinstance(rule, WindowRule):
@@ -771,7 +775,7 @@ def reference_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], str]
             at = ("responsibility", "entries", i)
             ref((*at, "subjects"), entry.subjects, groups, "group")
             ref((*at, "answerable"), entry.answerable, groups, "group")
-            clause((*at, "clause"), entry.clause)
+            cite((*at, "clause"), entry.clause)
     return out
 
 
@@ -785,7 +789,7 @@ def _group_cycles(policy: Policy) -> Iterator[tuple[tuple[str | int, ...], str]]
             if ref not in index:
                 continue
             if state.get(ref) == 1:
-                cycle = " → ".join([*trail[trail.index(ref):], ref]) if ref in trail else ref
+                cycle = " → ".join([*trail[trail.index(ref) :], ref]) if ref in trail else ref
                 yield (("groups", index[gid], "members"), f"groups refer to each other: {cycle}")
             elif ref not in state:
                 yield from visit(ref, [*trail, ref])
@@ -797,7 +801,5 @@ def _group_cycles(policy: Policy) -> Iterator[tuple[tuple[str | int, ...], str]]
 
 
 def _closest(value: str, known: set[str]) -> str | None:
-    import difflib
-
     matches = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.75)
     return matches[0] if matches else None

@@ -1,0 +1,146 @@
+"""The command line: output forms and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tanxin_rules._cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+HUIMIN = ROOT / "policies" / "huimin_2015.yaml"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Run ``main`` in-process; return (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A copy of the Huimin policy with two problems."""
+    text = HUIMIN.read_text(encoding="utf-8")
+    text = text.replace("    days_before: 20\n", "    days_before: 14:30\n", 1)
+    text = text.replace("    scope: team_unit_heads\n", "    scope: team_unit_heads\n    colour: red\n", 1)
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_validate_clean_policy_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid policy prints nothing and exits 0."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert run("validate", str(HUIMIN)) == (0, "", "")
+
+
+def test_validate_prints_every_problem_located(
+    broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each problem is one line ``path:line:col: error: message``; exit 1."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code, out, _ = run("validate", str(broken))
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    days = lines.index("    days_before: 14:30") + 1
+    colour = lines.index("    colour: red") + 1
+    assert code == 1
+    printed = out.splitlines()
+    assert len(printed) == 2
+    assert printed[0].startswith(f"{broken}:{days}:18: error: rules[0].days_before: unquoted")
+    assert "870" in printed[0]
+    assert printed[1].startswith(f"{broken}:{colour}:5: error: rules[2].colour: unknown key")
+
+
+def test_validate_json_format(broken: Path) -> None:
+    """``--format json`` prints a list of located problems."""
+    code, out, _ = run("validate", "--format", "json", str(broken))
+    assert code == 1
+    problems = json.loads(out)
+    assert [p["code"] for p in problems] == ["int_type", "extra_forbidden"]
+    assert all(p["file"] == str(broken) and p["line"] > 0 for p in problems)
+
+
+def test_validate_github_annotations(broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under GitHub Actions, problems become workflow annotations."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = run("validate", str(broken))
+    assert code == 1
+    assert all(line.startswith("::error file=") for line in out.splitlines())
+    assert ",line=" in out
+
+
+def test_validate_several_files(broken: Path) -> None:
+    """All problems of all files are printed."""
+    code, out, _ = run("validate", "--format", "text", str(HUIMIN), str(broken))
+    assert code == 1
+    assert len(out.splitlines()) == 2
+
+
+def test_reference_problems_are_reported_once_types_are_right(tmp_path: Path) -> None:
+    """Cross-references are checked after the shapes and types; all of them are listed."""
+    text = HUIMIN.read_text(encoding="utf-8")
+    text = text.replace("    scope: team_unit_heads\n", "    scope: team_unit_head\n", 1)
+    text = text.replace("    meeting: democratic_life_meeting\n", "    meeting: dlm\n", 1)
+    path = tmp_path / "refs.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run("validate", "--format", "text", str(path))
+    assert code == 1
+    assert [line.split(": error: ")[1].split(":")[0] for line in out.splitlines()] == [
+        "rules[0].meeting", "rules[2].scope"]  # fmt: skip
+
+
+def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
+    """An unreadable file is an input error: exit 2, with the path in the message."""
+    missing = tmp_path / "nope.yaml"
+    code, out, _ = run("validate", "--format", "text", str(missing))
+    assert code == 2
+    assert out.startswith(f"{missing}: error: cannot read file")
+
+
+def test_usage_error_exits_2() -> None:
+    """An unknown command is a usage error: exit 2, message on stderr."""
+    code, out, err = run("bogus")
+    assert code == 2
+    assert out == ""
+    assert "invalid choice" in err
+
+
+def test_trace_text_and_json() -> None:
+    """``trace`` lists all 22 clauses and exits 0 when none is unencoded."""
+    code, out, _ = run("trace", str(HUIMIN))
+    assert code == 0
+    assert out.splitlines()[-1].startswith("22 clauses:")
+    code, out, _ = run("trace", "--format", "json", str(HUIMIN))
+    assert code == 0
+    assert len(json.loads(out)["clauses"]) == 22
+
+
+def test_trace_of_invalid_policy_exits_2(broken: Path) -> None:
+    """Tracing a policy that does not load reports its problems and exits 2."""
+    code, out, err = run("trace", str(broken))
+    assert code == 2
+    assert out == ""
+    assert "unknown key" in err
+
+
+@pytest.mark.parametrize("kind", ["policy", "roster", "history", "report"])
+def test_schema_prints_json_schema(kind: str) -> None:
+    """``schema KIND`` prints a JSON Schema document."""
+    code, out, _ = run("schema", kind)
+    assert code == 0
+    assert json.loads(out)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_python_m_entry_point() -> None:
+    """``python -m tanxin_rules`` runs the same CLI."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tanxin_rules", "validate", str(HUIMIN)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
