@@ -412,6 +412,17 @@ class WindowRule(RuleBase):
     at_least: Annotated[int, Field(ge=1)] = 1
     responsible: Literal["first", "second", "both"] = "both"
 
+    @model_validator(mode="after")
+    def _contiguous(self) -> WindowRule:
+        if not self.include_meeting_day and self.days_before and self.days_after:
+            raise ValueError(
+                "a window before and after a meeting must include the meeting day "
+                "(it would otherwise be two windows)"
+            )
+        if not (self.include_meeting_day or self.days_before or self.days_after):
+            raise ValueError("the window is empty: give days_before, days_after or the meeting day")
+        return self
+
 
 class SlotRule(RuleBase):
     """Talks on recurring calendar slots (3.2, 3.3), given as an iCalendar RRULE.
