@@ -492,6 +492,7 @@ class AnchorRule(RuleBase):
     length_days: Annotated[int, Field(ge=1, le=366)]
     on_feb_29: Literal["feb_28", "mar_1"] = "feb_28"
     talker: Talker
+    at_least: Annotated[int, Field(ge=1)] = 1
 
 
 class TriggerRule(RuleBase):

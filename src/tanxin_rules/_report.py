@@ -53,10 +53,17 @@ class Obligation(Model):
     """Talks (or distinct people, for coverage rules) needed."""
     status: ObligationStatus
     satisfied_by: list[str] = []
-    """Ids of the talks that count towards it."""
+    """Ids of the talks that count towards it (for a follow-up: the reply request's id)."""
+    outstanding: list[str] = []
+    """For a coverage rule: the people not yet talked with."""
     next_opportunity: date | None = None
     """For an unmet obligation: the next slot or date on which a talk would satisfy it."""
     explanation: Label
+
+
+RecordKind = Literal[
+    "person", "unit", "branch", "talk", "event", "meeting", "reply_request", "holiday", "policy",
+]  # fmt: skip
 
 
 class Finding(Model):
@@ -64,7 +71,9 @@ class Finding(Model):
 
     code: str
     severity: Severity
+    record_kind: RecordKind | None = None
     record: str | None = None
+    """The record's id (for a record without a usable id: its position, e.g. ``#12``)."""
     file: str | None = None
     line: int | None = None
     rule: str | None = None
@@ -114,7 +123,11 @@ class Summary(Model):
     """Valid talks that neither count for any obligation nor carry a finding."""
     events: int
     events_used: int
+    """Events from which at least one obligation was derived."""
+    events_flagged: int
     reply_requests: int
+    people: int
+    people_flagged: int
 
 
 class TodoItem(Model):
