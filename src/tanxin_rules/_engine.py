@@ -333,6 +333,18 @@ def _talks(
                 "record is not used.",
             )
             continue
+        away = [p for p in people if not _active(state.org, p, talk.date)]
+        if away:
+            state.finding(
+                "inactive-participant",
+                "warning",
+                "talk",
+                tid,
+                f"談話記錄 {tid}（{talk.date}）的參加人 {', '.join(away)} "
+                "當日不在本單位（未入職或已離開）。",
+                f"Talk {tid} ({talk.date}) names {', '.join(away)}, who was not in the "
+                "organisation that day (not yet hired, or already left).",
+            )
         if len(people) < len(talk.participants):
             state.finding(
                 "repeated-participant",
@@ -455,6 +467,10 @@ def _talks(
     return usable
 
 
+def _active(org: Org, pid: str, day: date) -> bool:
+    return any(a <= day <= b for a, b in org.active_intervals(pid))
+
+
 def _events(state: _State, records: Sequence[Event]) -> list[Event]:
     kinds = {k.id for k in state.policy.event_kinds}
     dup = _duplicates([e.id for e in records])
@@ -555,6 +571,12 @@ def _status(state: _State, have: int, need: int, due: date) -> Status:
     return "pending" if state.as_of <= due else "overdue"
 
 
+_UNITS: dict[str, tuple[str, str, str]] = {
+    "follow_up": ("回覆", "份", "written reply"),
+    "coverage": ("人", "人", "person"),
+}
+
+
 def _explain(
     state: _State,
     rule: Rule,
@@ -567,28 +589,33 @@ def _explain(
     used: Sequence[str],
     nxt: date | None,
 ) -> Label:
+    """Why the obligation has its status, in Chinese and English, citing rule and clause."""
+    noun_zh, counter, noun_en = _UNITS.get(rule.kind, ("談", "次", "talk"))
+    plural = "" if need == 1 else "s"
     head = f"{rule.clause} {rule.label.zh}"
     head_en = f"{rule.clause} {rule.label.en}"
     span = f"{window.start}–{window.due}" if window.start != window.due else f"{window.start}"
+    ids = f"（{', '.join(used)}）" if used else ""
+    ids_en = f" ({', '.join(used)})" if used else ""
     if status == "met":
-        ids = ", ".join(used)
         return Label(
-            zh=f"已完成：{what_zh}，{span} 內已談 {have} 次（{ids}）。〔{head}〕",
-            en=f"Met: {what_en}: {have} talk(s) in {span} ({ids}). [{head_en}]",
+            zh=f"已完成：{what_zh}，{span} 內已{noun_zh} {have} {counter}{ids}。〔{head}〕",
+            en=f"Met: {what_en}: {have} {noun_en}(s) in {span}{ids_en}. [{head_en}]",
         )
     if status == "pending":
-        when = f"；可於 {nxt} 起進行" if nxt else ""
+        when = f"；可於 {nxt} 進行" if nxt else ""
         when_en = f"; next opportunity: {nxt}" if nxt else ""
         return Label(
-            zh=f"待完成：{what_zh}，須於 {window.due} 前談 {need} 次，已談 {have} 次"
-            f"{when}。〔{head}〕",
-            en=f"Pending: {what_en}: {need} talk(s) needed by {window.due}, {have} held"
-            f"{when_en}. [{head_en}]",
+            zh=f"待完成：{what_zh}，須於 {window.due} 前{noun_zh} {need} {counter}，"
+            f"現有 {have} {counter}{when}。〔{head}〕",
+            en=f"Pending: {what_en}: {need} {noun_en}{plural} needed by {window.due}, {have} so "
+            f"far{when_en}. [{head_en}]",
         )
     return Label(
-        zh=f"已逾期：{what_zh}，{span} 內應談 {need} 次，只談 {have} 次；應盡快補談。〔{head}〕",
-        en=f"Overdue: {what_en}: {need} talk(s) were due in {span}, {have} held; the "
-        f"window closed on {window.due}. [{head_en}]",
+        zh=f"已逾期：{what_zh}，應於 {span} 內{noun_zh} {need} {counter}，只有 {have} {counter}"
+        f"{ids}；期限已過，應盡快補做。〔{head}〕",
+        en=f"Overdue: {what_en}: {need} {noun_en}{plural} due in {span}, {have} on time"
+        f"{ids_en}; the window closed on {window.due}. [{head_en}]",
     )
 
 
@@ -1172,6 +1199,7 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
                     what_zh,
                     what_en,
                     status=status,
+                    distinct=1 if status == "met" else 0,
                     extra_used=[request.id] if status == "met" else [],
                 )
 
@@ -1193,7 +1221,7 @@ def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
                 if _in_scope(org, scope, x, y, day) or _in_scope(org, scope, y, x, day):
                     scopes_hit.add(scope.id)
                     break
-        if not scopes_hit:
+        if not scopes_hit and entry.index not in state.used_talks:
             state.finding(
                 "out-of-scope",
                 "info",
