@@ -28,7 +28,9 @@ def broken(tmp_path: Path) -> Path:
     """A copy of the Huimin policy with two problems."""
     text = HUIMIN.read_text(encoding="utf-8")
     text = text.replace("    days_before: 20\n", "    days_before: 14:30\n", 1)
-    text = text.replace("    scope: team_unit_heads\n", "    scope: team_unit_heads\n    colour: red\n", 1)
+    text = text.replace(
+        "    scope: principals_team\n", "    scope: principals_team\n    colour: red\n", 1
+    )
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -54,7 +56,7 @@ def test_validate_prints_every_problem_located(
     assert len(printed) == 2
     assert printed[0].startswith(f"{broken}:{days}:18: error: rules[0].days_before: unquoted")
     assert "870" in printed[0]
-    assert printed[1].startswith(f"{broken}:{colour}:5: error: rules[2].colour: unknown key")
+    assert printed[1].startswith(f"{broken}:{colour}:5: error: rules[1].colour: unknown key")
 
 
 def test_validate_json_format(broken: Path) -> None:
@@ -85,14 +87,16 @@ def test_validate_several_files(broken: Path) -> None:
 def test_reference_problems_are_reported_once_types_are_right(tmp_path: Path) -> None:
     """Cross-references are checked after the shapes and types; all of them are listed."""
     text = HUIMIN.read_text(encoding="utf-8")
-    text = text.replace("    scope: team_unit_heads\n", "    scope: team_unit_head\n", 1)
+    text = text.replace("    scope: principals_team\n", "    scope: principal_team\n", 1)
     text = text.replace("    meeting: democratic_life_meeting\n", "    meeting: dlm\n", 1)
     path = tmp_path / "refs.yaml"
     path.write_text(text, encoding="utf-8")
     code, out, _ = run("validate", "--format", "text", str(path))
     assert code == 1
     assert [line.split(": error: ")[1].split(":")[0] for line in out.splitlines()] == [
-        "rules[0].meeting", "rules[2].scope"]  # fmt: skip
+        "rules[0].meeting",
+        "rules[1].scope",
+    ]
 
 
 def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
@@ -141,6 +145,8 @@ def test_python_m_entry_point() -> None:
     """``python -m tanxin_rules`` runs the same CLI."""
     done = subprocess.run(
         [sys.executable, "-m", "tanxin_rules", "validate", str(HUIMIN)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

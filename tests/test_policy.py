@@ -44,10 +44,21 @@ def minimal(**extra: Any) -> dict[str, Any]:
             "clauses": [{"id": "1", "text": {"zh": "甲", "en": "a"}, "parts": ["a", "b"]}],
         },
         "roles": [{"id": "boss", "label": {"zh": "長", "en": "boss"}}],
-        "groups": [{"id": "bosses", "label": {"zh": "長", "en": "bosses"},
-                    "members": {"any_role": ["boss"]}}],  # fmt: skip
-        "scopes": [{"id": "s", "clause": "1a", "label": {"zh": "甲", "en": "a"},
-                    "between": ["bosses", "bosses"]}],  # fmt: skip
+        "groups": [
+            {
+                "id": "bosses",
+                "label": {"zh": "長", "en": "bosses"},
+                "members": {"any_role": ["boss"]},
+            }
+        ],
+        "scopes": [
+            {
+                "id": "s",
+                "clause": "1a",
+                "label": {"zh": "甲", "en": "a"},
+                "between": ["bosses", "bosses"],
+            }
+        ],
     }
     data.update(extra)
     return data
@@ -115,8 +126,16 @@ def test_strict_types_refuse_lax_coercion() -> None:
 
 def test_duplicate_item_ids_are_refused() -> None:
     """Scope, rule and guidance ids share one namespace."""
-    data = minimal(guidance=[{"id": "s", "clause": "1", "label": {"zh": "甲", "en": "a"},
-                              "text": {"zh": "甲", "en": "a"}}])  # fmt: skip
+    data = minimal(
+        guidance=[
+            {
+                "id": "s",
+                "clause": "1",
+                "label": {"zh": "甲", "en": "a"},
+                "text": {"zh": "甲", "en": "a"},
+            }
+        ]
+    )
     assert "duplicate id 's'" in problems_of(data)
 
 
@@ -146,17 +165,28 @@ def test_multi_year_period_needs_aligned_anchor() -> None:
 def test_named_periods_must_not_overlap() -> None:
     """Academic terms that overlap are refused."""
     with pytest.raises(ValidationError, match="overlap"):
-        NamedPeriods.model_validate({"kind": "named", "periods": [
-            {"id": "t1", "start": "2025-09-01", "end": "2026-01-20"},
-            {"id": "t2", "start": "2026-01-15", "end": "2026-07-10"},
-        ]})  # fmt: skip
+        NamedPeriods.model_validate(
+            {
+                "kind": "named",
+                "periods": [
+                    {"id": "t1", "start": "2025-09-01", "end": "2026-01-20"},
+                    {"id": "t2", "start": "2026-01-15", "end": "2026-07-10"},
+                ],
+            }
+        )
 
 
 def test_coverage_needs_exactly_one_target() -> None:
     """A coverage rule gives a distinct count or a share, not both."""
-    base = {"id": "c", "kind": "coverage", "clause": "1", "label": {"zh": "甲", "en": "a"},
-            "talkers": "bosses", "counterparts": "bosses",
-            "period": {"kind": "calendar", "unit": "year"}}  # fmt: skip
+    base = {
+        "id": "c",
+        "kind": "coverage",
+        "clause": "1",
+        "label": {"zh": "甲", "en": "a"},
+        "talkers": "bosses",
+        "counterparts": "bosses",
+        "period": {"kind": "calendar", "unit": "year"},
+    }
     with pytest.raises(ValidationError, match="exactly one"):
         CoverageRule.model_validate(base)
     with pytest.raises(ValidationError, match="exactly one"):
@@ -166,8 +196,15 @@ def test_coverage_needs_exactly_one_target() -> None:
 
 def slot(**fields: Any) -> dict[str, Any]:
     """A slot rule as data."""
-    return {"id": "sl", "kind": "slot", "clause": "1", "label": {"zh": "甲", "en": "a"},
-            "talkers": "bosses", "counterparts": "bosses", **fields}  # fmt: skip
+    return {
+        "id": "sl",
+        "kind": "slot",
+        "clause": "1",
+        "label": {"zh": "甲", "en": "a"},
+        "talkers": "bosses",
+        "counterparts": "bosses",
+        **fields,
+    }
 
 
 def test_slot_anchor_must_be_produced_by_rule() -> None:
@@ -179,9 +216,9 @@ def test_slot_anchor_must_be_produced_by_rule() -> None:
 def test_slot_interval_in_wrong_month_yields_nothing_and_is_refused() -> None:
     """INTERVAL=3 with BYMONTH out of phase with the anchor is caught at load time."""
     with pytest.raises(ValidationError, match="RRULE produces"):
-        SlotRule.model_validate(slot(
-            rrule="FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYDAY=1FR", anchor="2016-01-01"
-        ))  # fmt: skip
+        SlotRule.model_validate(
+            slot(rrule="FREQ=MONTHLY;INTERVAL=3;BYMONTH=3,6,9,12;BYDAY=1FR", anchor="2016-01-01")
+        )
 
 
 def test_slot_rrule_problems_are_refused() -> None:
@@ -225,14 +262,15 @@ def test_huimin_window(huimin: Policy) -> None:
 
 
 def test_huimin_slots(huimin: Policy) -> None:
-    """3.2 and 3.3 are RRULE slots in the afternoon, moved to the previous working day."""
+    """3.2 and 3.3 are RRULE slots; a holiday moves them to a working day inside the month."""
     monthly = huimin.rule("monthly_slot")
     quarterly = huimin.rule("quarterly_slot")
     assert isinstance(monthly, SlotRule)
     assert isinstance(quarterly, SlotRule)
     assert monthly.rrule == "FREQ=MONTHLY;BYDAY=-1TH"
     assert quarterly.rrule == "FREQ=MONTHLY;BYMONTH=3,6,9,12;BYDAY=1FR"
-    assert monthly.on_non_working_day == quarterly.on_non_working_day == "previous"
+    assert monthly.on_non_working_day == "previous"
+    assert quarterly.on_non_working_day == "next"
     assert monthly.talkers == "leadership_team"
     assert quarterly.talkers == "branch_secretaries"
 
@@ -276,14 +314,24 @@ def test_huimin_responsibility_chain(huimin: Policy) -> None:
 def test_huimin_open_choices_are_interpretations(huimin: Policy) -> None:
     """Each choice the source README lists as open is a reasoned interpretation parameter."""
     params = {p.id: p for p in huimin.parameters}
-    for pid in ("year_period", "prompt_deadline", "reply_deadline", "meeting_day_in_window",
-                "slot_on_non_working_day", "often_period", "collective_may_satisfy"):  # fmt: skip
+    for pid in (
+        "year_period",
+        "prompt_deadline",
+        "reply_deadline",
+        "meeting_day_in_window",
+        "monthly_slot_on_non_working_day",
+        "often_period",
+        "collective_may_satisfy",
+    ):
         assert params[pid].interpretation, pid
         assert params[pid].reason is not None, pid
     uses = huimin.parameter_uses()
     assert ("rules", 0, "include_meeting_day") in uses["meeting_day_in_window"]
     assert {p.id for p in huimin.parameters_of(("rules", 0))} == {
-        "pre_meeting_round_scope", "meeting_day_in_window"}  # fmt: skip
+        "pre_meeting_round_scope",
+        "meeting_day_in_window",
+        "fixed_time_level",
+    }
 
 
 def test_huimin_every_parameter_is_used(huimin: Policy) -> None:
@@ -303,3 +351,48 @@ def test_policy_error_from_yaml_is_located() -> None:
     assert (problem.file, problem.line, problem.col) == ("huimin.yaml", line, 12)
     assert "unknown scope 'principal_team'" in problem.message
     assert "did you mean 'principals_team'" in problem.message
+
+
+def test_event_counterpart_falling_back_to_a_missing_chain_is_refused() -> None:
+    """A talker whose fallback is the responsibility chain needs the policy to have one."""
+    data = minimal(
+        event_kinds=[{"id": "ask", "label": {"zh": "請", "en": "ask"}}],
+        rules=[
+            {
+                "id": "t",
+                "kind": "trigger",
+                "clause": "1",
+                "label": {"zh": "甲", "en": "a"},
+                "events": ["ask"],
+                "subjects": "bosses",
+                "deadline": {"days": 5},
+                "talker": {"by": "event_counterpart"},
+            }
+        ],
+    )
+    assert "no responsibility chain" in problems_of(data)
+
+
+def test_responsible_first_on_an_unordered_scope_is_refused() -> None:
+    """``responsible: first`` has no meaning when pairs are unordered within one group."""
+    data = minimal(
+        rules=[
+            {
+                "id": "f",
+                "kind": "frequency",
+                "clause": "1",
+                "label": {"zh": "甲", "en": "a"},
+                "scope": "s",
+                "period": {"kind": "calendar", "unit": "year"},
+                "responsible": "first",
+            }
+        ]
+    )
+    assert "means nothing for scope 's'" in problems_of(data)
+
+
+def test_empty_selector_list_is_refused() -> None:
+    """``any_role: []`` would match no one silently; it is refused."""
+    data = minimal()
+    data["groups"][0]["members"] = {"any_role": []}
+    assert "at least 1 item" in problems_of(data)

@@ -36,9 +36,7 @@ def test_bundled_policies_match_schema(path: Path) -> None:
 
 def test_schema_refuses_unknown_key() -> None:
     """The schema is closed, like the models."""
-    data = read_yaml(
-        (ROOT / "policies" / "huimin_2015.yaml").read_bytes()
-    ).data | {"colour": "red"}
+    data = read_yaml((ROOT / "policies" / "huimin_2015.yaml").read_bytes()).data | {"colour": "red"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(json_schema("policy")).validate(data)
 

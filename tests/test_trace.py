@@ -8,8 +8,30 @@ from tanxin_rules import load_policy, trace
 
 ROOT = Path(__file__).resolve().parent.parent
 HUIMIN = ROOT / "policies" / "huimin_2015.yaml"
-ALL_CLAUSES = ["P", "1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5",
-               "2.6", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7"]  # fmt: skip
+ALL_CLAUSES = [
+    "P",
+    "1.1",
+    "1.2",
+    "1.3",
+    "1.4",
+    "1.5",
+    "2.1",
+    "2.2",
+    "2.3",
+    "2.4",
+    "2.5",
+    "2.6",
+    "3.1",
+    "3.2",
+    "3.3",
+    "4.1",
+    "4.2",
+    "4.3",
+    "4.4",
+    "4.5",
+    "4.6",
+    "4.7",
+]
 
 
 def test_huimin_trace_lists_all_22_clauses_none_unencoded() -> None:
@@ -23,11 +45,12 @@ def test_huimin_trace_lists_all_22_clauses_none_unencoded() -> None:
 def test_huimin_statuses() -> None:
     """Clauses with checkable rules are evaluated; principle clauses are descriptive."""
     matrix = {c.clause: c for c in trace(load_policy(HUIMIN)).clauses}
-    for clause in ("3.1", "3.2", "3.3", "4.4", "4.5", "4.6", "4.7", "2.1", "2.2", "2.3"):
+    for clause in ("3.1", "3.2", "3.3", "4.4", "4.5", "4.6", "4.7", "2.2", "2.3", "2.4"):
         assert matrix[clause].status == "evaluated", clause
     for clause in ("P", "1.1", "1.2", "1.3", "1.4", "4.2", "4.3"):
         assert matrix[clause].status == "descriptive", clause
     assert matrix["1.5"].status == "advisory"
+    assert matrix["2.1"].status == "advisory"  # its scope only classifies talks
     assert matrix["4.1"].status == "advisory"
 
 
@@ -51,5 +74,15 @@ def test_interpretations_are_attached_to_their_clause() -> None:
     """Parameters marked as interpretations appear under the clause they interpret."""
     matrix = {c.clause: c for c in trace(load_policy(HUIMIN)).clauses}
     assert "meeting_day_in_window" in matrix["3.1"].interpretations
-    assert "slot_on_non_working_day" in matrix["3.2"].interpretations
+    assert "monthly_slot_on_non_working_day" in matrix["3.2"].interpretations
+    assert "quarterly_slot_on_non_working_day" in matrix["3.3"].interpretations
+
+
+def test_shared_interpretations_appear_under_every_clause_they_shape() -> None:
+    """A parameter defining a group (rank and file) is listed under each clause using it."""
+    matrix = {c.clause: c for c in trace(load_policy(HUIMIN)).clauses}
+    for clause in ("2.5", "3.2", "3.3"):
+        assert "rank_and_file_members" in matrix[clause].interpretations, clause
+    assert "slot_owed_by" in matrix["3.3"].interpretations
+    assert "fixed_time_level" in matrix["3.1"].interpretations
     assert "prompt_deadline" in matrix["4.5"].interpretations

@@ -18,6 +18,8 @@ from ._yaml import Ambiguous, Document, Limits, Node, YamlProblem, read_yaml
 __all__ = ["load_policy", "read_limited", "validation_problems"]
 
 _PARAM_KEY = "param"
+_FIXED = {("tanxin",), ("parameters",)}
+"""Top-level keys whose value may not be a parameter reference (the JSON Schema agrees)."""
 
 
 def read_limited(path: str | os.PathLike[str], limits: Limits) -> bytes:
@@ -69,17 +71,17 @@ def policy_from_document(document: Document) -> Policy:
     if not isinstance(document.data, dict):
         raise PolicyError([Problem("a policy must be a mapping of keys to values", file=file,
                                    line=document.root.line, col=document.root.col)])  # fmt: skip
-    data, uses, problems = _substitute(document)
-    if problems:
-        raise PolicyError(problems)
     try:
+        data, uses, problems = _substitute(document)
+        if problems:
+            raise PolicyError(problems)
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         raise PolicyError(validation_problems(exc, document, uses)) from None
-    except RecursionError:
+    except RecursionError:  # only when the caller raised Limits.max_depth far
         raise PolicyError([Problem("policy is nested too deeply to validate", file=file,
                                    line=1, col=1, code="too-deep")]) from None  # fmt: skip
-    policy._parameter_uses = {k: tuple(v) for k, v in uses.items()}  # noqa: SLF001
+    policy._parameter_uses = {k: tuple(v) for k, v in uses.items()}
     return policy
 
 
@@ -104,12 +106,18 @@ def _substitute(
 
     def walk(value: Any, path: tuple[str | int, ...]) -> Any:
         if isinstance(value, dict):
+            if len(value) == 1 and _PARAM_KEY in value and path in _FIXED:
+                line, col = document.root.locate(path)
+                problems.append(Problem(f"{path[0]} cannot be given by a parameter",
+                                        file=document.file, line=line, col=col, path=path,
+                                        code="parameter-not-allowed"))  # fmt: skip
+                return value
             if len(value) == 1 and _PARAM_KEY in value and path[:1] != ("parameters",):
                 ref = value[_PARAM_KEY]
                 if isinstance(ref, str) and ref in values:
                     uses.setdefault(ref, []).append(path)
                     return values[ref]
-                line, col = document.root.locate(path + (_PARAM_KEY,))
+                line, col = document.root.locate((*path, _PARAM_KEY))
                 known = ", ".join(sorted(values)) or "none are defined"
                 problems.append(Problem(f"unknown parameter {ref!r} (known: {known})",
                                         file=document.file, line=line, col=col,
@@ -151,8 +159,16 @@ def validation_problems(
             continue
         message = _message(error)
         at_key = error["type"] == "extra_forbidden"
-        _add(out, document, _data_path(document.root, loc), message, error["type"], through,
-             at_key=at_key)  # fmt: skip
+        path = _data_path(document.root, loc)
+        substituted = any(path[:n] in through for n in range(1, len(path) + 1))
+        if (
+            error["type"] != "missing"
+            and path
+            and not substituted
+            and (document.root.child(*path) is None)
+        ):
+            path = path[:-1]  # a union tag or validator step, not a key of the document
+        _add(out, document, path, message, error["type"], through, at_key=at_key)
     return sorted(out.values(), key=lambda p: (p.line, p.col, p.message))
 
 
@@ -179,22 +195,33 @@ def _add(
 
 def _data_path(root: Node, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """The part of a Pydantic ``loc`` that names real keys and indexes in the document."""
+    return _match(root, loc, 0)[1]
+
+
+def _match(node: Node, loc: tuple[Any, ...], start: int) -> tuple[int, tuple[str | int, ...]]:
+    """How many parts of ``loc[start:]`` name real children from ``node``, and that path.
+
+    A union tag can also be a key (the talker ``{by: group, group: ...}`` is tagged
+    ``group``): when taking a part as a key lands on a scalar with parts still to go, the
+    reading that skips it wins if it matches any of the rest.
+    """
     path: list[str | int] = []
-    node: Node | None = root
+    matched = 0
     last = len(loc) - 1
-    for i, part in enumerate(loc):
-        if node is None:
-            break
-        children = node.children
-        if isinstance(children, dict) and isinstance(part, str) and part in children:
+    for i in range(start, len(loc)):
+        part = loc[i]
+        child = node.child(part) if isinstance(part, str | int) else None
+        if child is not None:
+            if child.children is None and i < last:
+                skipped, rest = _match(node, loc, i + 1)
+                if skipped:
+                    return matched + skipped, (*path, *rest)
             path.append(part)
-            node = children[part]
-        elif isinstance(children, list) and isinstance(part, int) and 0 <= part < len(children):
-            path.append(part)
-            node = children[part]
+            node = child
+            matched += 1
         elif i == last and isinstance(part, str) and not _is_tag(part):
             path.append(part)  # a missing field: keep its name for the message
-    return tuple(path)
+    return matched, tuple(path)
 
 
 def _is_tag(part: str) -> bool:
@@ -203,8 +230,8 @@ def _is_tag(part: str) -> bool:
 
 def _message(error: Any) -> str:
     value = error.get("input")
-    if isinstance(value, Ambiguous):
-        return value.hint()
+    if isinstance(value, Ambiguous) and error["type"] != "value_error":
+        return value.hint()  # a validator that took the text (a clock) says what is wrong
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key (not part of the policy language; check the spelling)"

@@ -149,15 +149,15 @@ class GroupSelector(Model):
 
     everyone: Literal[True] | None = None
     """Everyone on the roster."""
-    any_role: list[Id] | None = None
+    any_role: Annotated[list[Id], Field(min_length=1)] | None = None
     """Holds at least one of these roles."""
-    all_roles: list[Id] | None = None
+    all_roles: Annotated[list[Id], Field(min_length=1)] | None = None
     """Holds every one of these roles."""
-    no_role: list[Id] | None = None
+    no_role: Annotated[list[Id], Field(min_length=1)] | None = None
     """Holds none of these roles."""
-    in_group: list[Id] | None = None
+    in_group: Annotated[list[Id], Field(min_length=1)] | None = None
     """Belongs to at least one of these groups."""
-    not_in_group: list[Id] | None = None
+    not_in_group: Annotated[list[Id], Field(min_length=1)] | None = None
     """Belongs to none of these groups."""
     party_member: bool | None = None
     """Is (true) or is not (false) a Party member (黨員)."""
@@ -638,7 +638,7 @@ class Policy(Model):
     def _known_timezone(cls, value: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown IANA timezone {value!r}") from None
         return value
 
@@ -759,6 +759,16 @@ def reference_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], str]
         cite((*at, "clause"), rule.clause)
         if isinstance(rule, FrequencyRule | WindowRule):
             ref((*at, "scope"), rule.scope, scopes, "scope")
+            used = next((s for s in policy.scopes if s.id == rule.scope), None)
+            if (
+                used is not None
+                and rule.responsible != "both"
+                and not used.directed
+                and used.between[0] == used.between[1]
+            ):
+                out.append(((*at, "responsible"), f"responsible: {rule.responsible} means "
+                            f"nothing for scope {used.id!r}, whose pairs are unordered and drawn "
+                            "from one group; use both, or make the scope directed"))  # fmt: skip
         if isinstance(rule, WindowRule):
             ref((*at, "meeting"), rule.meeting, meetings, "meeting kind")
         if isinstance(rule, CoverageRule | SlotRule):
@@ -770,7 +780,11 @@ def reference_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], str]
             ref((*at, "subjects"), rule.subjects, groups, "group")
             if isinstance(rule.talker, TalkerByGroup):
                 ref((*at, "talker", "group"), rule.talker.group, groups, "group")
-            if isinstance(rule.talker, TalkerByResponsibility) and policy.responsibility is None:
+            uses_chain = isinstance(rule.talker, TalkerByResponsibility) or (
+                isinstance(rule.talker, TalkerByEventCounterpart)
+                and rule.talker.otherwise == "responsibility"
+            )
+            if uses_chain and policy.responsibility is None:
                 out.append(((*at, "talker"), "talker by responsibility, but the policy has no "
                             "responsibility chain"))  # fmt: skip
         if isinstance(rule, TriggerRule):

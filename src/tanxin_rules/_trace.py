@@ -21,6 +21,7 @@ from ._policy import (
     FrequencyRule,
     MannerRule,
     Policy,
+    SlotRule,
     TopicsRule,
     WindowRule,
 )
@@ -83,14 +84,45 @@ def _owner(policy: Policy, citation: str) -> str:
     return citation[:-1]
 
 
+def _citations(policy: Policy) -> dict[tuple[str | int, ...], set[str]]:
+    """The clause(s) cited at each item path, following groups into the items that use them.
+
+    A parameter used inside a group definition (who counts as rank and file) shapes every
+    clause whose scopes and rules name that group, so it is listed under each of them.
+    """
+    out: dict[tuple[str | int, ...], set[str]] = {}
+    group_users: dict[str, set[str]] = {}
+    for section, items in (("scopes", policy.scopes), ("rules", policy.rules),
+                           ("guidance", policy.guidance)):  # fmt: skip
+        for i, item in enumerate(items):
+            owner = _owner(policy, item.clause)
+            out[(section, i)] = {owner}
+            for value in item.model_dump().values():
+                for gid in value if isinstance(value, list) else [value]:
+                    if isinstance(gid, str):
+                        group_users.setdefault(gid, set()).add(owner)
+    if policy.responsibility is not None:
+        for entry in policy.responsibility.entries:
+            for gid in (entry.subjects, entry.answerable):
+                group_users.setdefault(gid, set()).add(_owner(policy, entry.clause))
+        owners = {_owner(policy, e.clause) for e in policy.responsibility.entries}
+        out[("responsibility", "resolution")] = owners
+    for i, group in enumerate(policy.groups):
+        owners = set(group_users.get(group.id, set()))
+        if group.clause is not None:
+            owners.add(_owner(policy, group.clause))
+        out[("groups", i)] = owners
+    for i, part in enumerate(policy.parts_of_day):
+        out[("parts_of_day", i)] = {
+            _owner(policy, r.clause) for r in policy.rules
+            if isinstance(r, SlotRule) and r.part_of_day == part.id
+        }  # fmt: skip
+    return out
+
+
 def trace(policy: Policy) -> Trace:
     """Build the traceability matrix of ``policy`` against its own source clauses."""
-    used_scopes: set[str] = set()
-    for rule in policy.rules:
-        if isinstance(rule, FrequencyRule | WindowRule):
-            used_scopes.add(rule.scope)
-        if isinstance(rule, TopicsRule):
-            used_scopes.update(rule.scopes)
+    used_scopes = {r.scope for r in policy.rules if isinstance(r, FrequencyRule | WindowRule)}
     items: dict[str, list[TraceItem]] = {c.id: [] for c in policy.source.clauses}
     for scope in policy.scopes:
         items[_owner(policy, scope.clause)].append(
@@ -123,9 +155,15 @@ def trace(policy: Policy) -> Trace:
             )
         )  # fmt: skip
     interpretations: dict[str, list[str]] = {c.id: [] for c in policy.source.clauses}
+    cited_at = _citations(policy)
     for param in policy.parameters:
-        if param.interpretation and param.clause is not None:
-            interpretations[_owner(policy, param.clause)].append(param.id)
+        if not param.interpretation:
+            continue
+        owners = {_owner(policy, param.clause)} if param.clause is not None else set()
+        for path in policy.parameter_uses().get(param.id, ()):
+            owners.update(cited_at.get(path[:2], ()))
+        for owner in sorted(owners):
+            interpretations[owner].append(param.id)
     clauses: list[ClauseTrace] = []
     for clause in policy.source.clauses:
         found = items[clause.id]

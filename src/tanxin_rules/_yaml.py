@@ -41,6 +41,9 @@ _PLAIN_SAFE_TAGS = {None, "!"}
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_FLOAT_11 = re.compile(  # what YAML 1.1 reads as a float: a dot, a signed exponent
+    r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+)
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL_11 = {
     "y": True, "Y": True, "yes": True, "Yes": True, "YES": True, "on": True, "On": True,
@@ -137,6 +140,8 @@ def resolve_plain(text: str) -> Any:
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text) and any(c.isdigit() for c in text):
+        if not _FLOAT_11.fullmatch(text):  # 1e5, 1.0e5, -.5: text to YAML 1.1 tools
+            return Ambiguous(text, "text")
         return float(text)
     reading = _reading_11(text)
     if reading is not None:
@@ -181,7 +186,9 @@ class Node:
             children = node.children
             if isinstance(children, dict) and isinstance(part, str) and part in children:
                 node = children[part]
-            elif isinstance(children, list) and isinstance(part, int) and 0 <= part < len(children):
+            elif isinstance(children, list) and isinstance(part, int):
+                if not 0 <= part < len(children):
+                    return None
                 node = children[part]
             else:
                 return None
@@ -197,7 +204,7 @@ class Document:
     file: str
 
 
-class YamlProblem(Exception):
+class YamlProblem(Exception):  # noqa: N818 - internal carrier of a Problem, never raised out
     """Internal: a located problem found while reading; converted by callers."""
 
     def __init__(self, problem: Problem) -> None:
@@ -207,7 +214,20 @@ class YamlProblem(Exception):
 
 def decode(raw: bytes | str, *, file: str, limits: Limits) -> str:
     """Bytes to text: UTF-8 only (a BOM is allowed), size-limited, with a located error."""
-    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+    if isinstance(raw, str):
+        try:
+            size = len(raw.encode("utf-8"))
+        except UnicodeEncodeError as exc:  # a lone surrogate: not text any file could hold
+            head = raw[: exc.start]
+            raise YamlProblem(
+                Problem(
+                    f"not valid Unicode text (lone surrogate U+{ord(raw[exc.start]):04X})",
+                    file=file, line=head.count("\n") + 1,
+                    col=exc.start - (head.rfind("\n") + 1) + 1, code="encoding",
+                )
+            ) from None  # fmt: skip
+    else:
+        size = len(raw)
     if size > limits.max_bytes:
         raise YamlProblem(
             Problem(
@@ -226,9 +246,10 @@ def decode(raw: bytes | str, *, file: str, limits: Limits) -> str:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            before = raw[: exc.start]
+            before = raw[: exc.start]  # valid UTF-8: the error is the first one
             line = before.count(b"\n") + 1
-            col = exc.start - (before.rfind(b"\n") + 1) + 1
+            start = before[before.rfind(b"\n") + 1 :].decode("utf-8")
+            col = len(start.removeprefix("\ufeff") if line == 1 else start) + 1  # characters
             raise YamlProblem(
                 Problem(
                     f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
@@ -238,7 +259,9 @@ def decode(raw: bytes | str, *, file: str, limits: Limits) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_yaml(raw: bytes | str, *, file: str = "<string>", limits: Limits | None = None) -> Document:
+def read_yaml(
+    raw: bytes | str, *, file: str = "<string>", limits: Limits | None = None
+) -> Document:
     """Read one YAML document strictly; raise :class:`YamlProblem` on the first problem."""
     limits = limits or Limits()
     text = decode(raw, file=file, limits=limits)
@@ -359,8 +382,9 @@ class _Builder:
             parent.children.append(node)
             return result
         if frame[4] is None:
-            if isinstance(value, dict | list):
-                raise self.fail("mapping keys must be plain text, not collections", mark)
+            if isinstance(value, dict | list):  # at the key's start, not its end
+                where = _Mark(node.line - 1, node.col - 1)
+                raise self.fail("mapping keys must be plain text, not collections", where)
             key = value
             if key == "<<":
                 raise self.fail("YAML merge keys (<<) are not supported; write the keys out", mark)
@@ -384,14 +408,15 @@ class _Builder:
 
 
 def _reader_message(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _reader_mark(exc: Exception, text: str) -> Any:
     position = getattr(exc, "position", None)
     if position is None:
         return None
+    if _Parser is not yaml.SafeLoader:  # libyaml reports a UTF-8 byte offset, not characters
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
     before = text[:position]
     return _Mark(before.count("\n"), position - (before.rfind("\n") + 1))
 
