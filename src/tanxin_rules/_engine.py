@@ -10,6 +10,7 @@ so that every talk, event and reply request is accounted for.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -74,6 +75,27 @@ class _Talk:
     index: int
 
 
+class _Timeline:
+    """Talks sorted by date, with the dates alongside for range lookups by bisection."""
+
+    __slots__ = ("dates", "talks")
+
+    def __init__(self) -> None:
+        self.talks: list[_Talk] = []
+        self.dates: list[date] = []
+
+    def seal(self) -> None:
+        self.talks.sort(key=lambda t: (t.talk.date, t.talk.id))
+        self.dates = [t.talk.date for t in self.talks]
+
+    def between(self, lo: date, hi: date) -> list[_Talk]:
+        """Talks dated ``lo``…``hi``, inclusive, in date order."""
+        return self.talks[bisect.bisect_left(self.dates, lo) : bisect.bisect_right(self.dates, hi)]
+
+
+_EMPTY = _Timeline()
+
+
 @dataclass(slots=True)
 class _State:
     policy: Policy
@@ -85,8 +107,9 @@ class _State:
     lines: dict[tuple[str, str], tuple[str, int]]
     findings: list[Finding] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
-    pair_talks: dict[tuple[str, str], list[_Talk]] = field(default_factory=dict)
-    person_talks: dict[str, list[_Talk]] = field(default_factory=dict)
+    pair_talks: dict[tuple[str, str], _Timeline] = field(default_factory=dict)
+    person_talks: dict[str, _Timeline] = field(default_factory=dict)
+    talks: list[_Talk] = field(default_factory=list)
     used_talks: set[int] = field(default_factory=set)
     used_events: set[str] = field(default_factory=set)
     collective_ok: frozenset[str] = frozenset()
@@ -333,7 +356,7 @@ def _talks(
                 "record is not used.",
             )
             continue
-        away = [p for p in people if not _active(state.org, p, talk.date)]
+        away = [p for p in people if not state.org.is_active(p, talk.date)]
         if away:
             state.finding(
                 "inactive-participant",
@@ -457,18 +480,15 @@ def _talks(
         usable.append(entry)
         if collective:
             for person in people:
-                state.person_talks.setdefault(person, []).append(entry)
+                state.person_talks.setdefault(person, _Timeline()).talks.append(entry)
         else:
-            state.pair_talks.setdefault((people[0], people[1]), []).append(entry)
+            state.pair_talks.setdefault((people[0], people[1]), _Timeline()).talks.append(entry)
             for person in people:
-                state.person_talks.setdefault(person, []).append(entry)
+                state.person_talks.setdefault(person, _Timeline()).talks.append(entry)
     for bucket in (*state.pair_talks.values(), *state.person_talks.values()):
-        bucket.sort(key=lambda t: (t.talk.date, t.talk.id))
+        bucket.seal()
+    state.talks = usable
     return usable
-
-
-def _active(org: Org, pid: str, day: date) -> bool:
-    return any(a <= day <= b for a, b in org.active_intervals(pid))
 
 
 def _events(state: _State, records: Sequence[Event]) -> list[Event]:
@@ -554,12 +574,12 @@ def _counts(state: _State, rule: Rule, talk: _Talk) -> bool:
 
 def _pair_talks(state: _State, rule: Rule, a: str, b: str, lo: date, hi: date) -> list[_Talk]:
     key = (a, b) if a < b else (b, a)
-    out = [t for t in state.pair_talks.get(key, ()) if lo <= t.talk.date <= hi]
+    out = state.pair_talks.get(key, _EMPTY).between(lo, hi)
     if rule.id in state.collective_ok:
         out += [
             t
-            for t in state.person_talks.get(a, ())
-            if t.collective and lo <= t.talk.date <= hi and b in t.people
+            for t in state.person_talks.get(a, _EMPTY).between(lo, hi)
+            if t.collective and b in t.people
         ]
         out.sort(key=lambda t: (t.talk.date, t.talk.id))
     return out
@@ -823,8 +843,8 @@ def _coverage(state: _State, rule: CoverageRule) -> None:
                     continue
                 lo, hi = window
                 met: dict[str, list[_Talk]] = {}
-                for talk in state.person_talks.get(talker, ()):
-                    if not lo <= talk.talk.date <= hi or not _counts(state, rule, talk):
+                for talk in state.person_talks.get(talker, _EMPTY).between(lo, hi):
+                    if not _counts(state, rule, talk):
                         continue
                     for other in talk.people:
                         if other != talker and _counterpart(
@@ -858,8 +878,8 @@ def _coverage(state: _State, rule: CoverageRule) -> None:
         need = math.ceil(rule.share * len(targets) - 1e-9)
         covered: dict[str, _Talk] = {}
         for target in targets:
-            for talk in state.person_talks.get(target, ()):
-                if not span.start <= talk.talk.date <= span.end or not _counts(state, rule, talk):
+            for talk in state.person_talks.get(target, _EMPTY).between(span.start, span.end):
+                if not _counts(state, rule, talk):
                     continue
                 if not org.in_group(rule.counterparts, target, talk.talk.date):
                     continue
@@ -943,8 +963,8 @@ def _slot(state: _State, rule: SlotRule) -> None:
         talkers = org.members_on(rule.talkers, day)
         held: dict[str, list[_Talk]] = {}
         for talker in talkers:
-            for talk in state.person_talks.get(talker, ()):
-                if talk.talk.date != day or not _counts(state, rule, talk):
+            for talk in state.person_talks.get(talker, _EMPTY).between(day, day):
+                if not _counts(state, rule, talk):
                     continue
                 if talk.talk.time is None:
                     if rule.untimed_talks == "ignore":
@@ -1158,70 +1178,70 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
 
 
 def _follow_up(state: _State, rule: FollowUpRule) -> None:
-    seen: set[str] = set()
-    for bucket in state.person_talks.values():
-        for entry in bucket:
-            talk = entry.talk
-            if talk.id in seen or not talk.reply_requests:
-                continue
-            seen.add(talk.id)
-            if not state.start <= talk.date <= state.end:
-                continue
-            for request in sorted(talk.reply_requests, key=lambda r: r.id):
-                if rule.owed_by == "initiator" and talk.initiator is not None:
-                    owers = [talk.initiator]
-                else:
-                    owers = [p for p in entry.people if p != request.requested_by]
-                due = deadline_date(rule.deadline, talk.date, state.holidays)
-                replied = request.replied_on
-                if replied is not None and replied <= state.as_of:
-                    status: Status = "met" if replied <= due else "overdue"
-                else:
-                    status = "pending" if state.as_of <= due else "overdue"
-                late = replied is not None and replied > due and replied <= state.as_of
-                what_zh = f"書面回覆「{request.matter}」（請求 {request.id}，談話 {talk.id}）"
-                what_en = (
-                    f"written reply on “{request.matter}” (request {request.id}, talk {talk.id})"
-                )
-                if late:
-                    what_zh += f"，{replied} 才回覆"
-                    what_en += f", replied late on {replied}"
-                _add(
-                    state,
-                    rule,
-                    request.id,
-                    [request.requested_by, *owers],
-                    owers,
-                    talk.date,
-                    due,
-                    [],
-                    1,
-                    what_zh,
-                    what_en,
-                    status=status,
-                    distinct=1 if status == "met" else 0,
-                    extra_used=[request.id] if status == "met" else [],
-                )
+    for entry in state.talks:
+        talk = entry.talk
+        if not talk.reply_requests or not state.start <= talk.date <= state.end:
+            continue
+        for request in sorted(talk.reply_requests, key=lambda r: r.id):
+            if rule.owed_by == "initiator" and talk.initiator is not None:
+                owers = [talk.initiator]
+            else:
+                owers = [p for p in entry.people if p != request.requested_by]
+            due = deadline_date(rule.deadline, talk.date, state.holidays)
+            replied = request.replied_on
+            if replied is not None and replied <= state.as_of:
+                status: Status = "met" if replied <= due else "overdue"
+            else:
+                status = "pending" if state.as_of <= due else "overdue"
+            late = replied is not None and replied > due and replied <= state.as_of
+            what_zh = f"書面回覆「{request.matter}」（請求 {request.id}，談話 {talk.id}）"
+            what_en = f"written reply on “{request.matter}” (request {request.id}, talk {talk.id})"
+            if late:
+                what_zh += f"，{replied} 才回覆"
+                what_en += f", replied late on {replied}"
+            _add(
+                state,
+                rule,
+                request.id,
+                [request.requested_by, *owers],
+                owers,
+                talk.date,
+                due,
+                [],
+                1,
+                what_zh,
+                what_en,
+                status=status,
+                distinct=1 if status == "met" else 0,
+                extra_used=[request.id] if status == "met" else [],
+            )
 
 
 # --------------------------------------------------------------------------- findings
 
 
 def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
+    """Out-of-scope talks (not used by any obligation) and talks missing an expected topic.
+
+    Only the scopes a question needs are checked: a talk already used by an obligation is in
+    the system, so it is only checked against the scopes of topics rules.
+    """
     topics_rules = [r for r in state.policy.rules if isinstance(r, TopicsRule)]
+    topic_scopes = {sid for r in topics_rules for sid in r.scopes}
+    scopes = {s.id: s for s in state.policy.scopes}
+    others = [s for s in state.policy.scopes if s.id not in topic_scopes]
     org = state.org
     for entry in talks:
         talk = entry.talk
         day = talk.date
-        scopes_hit: set[str] = set()
         people = entry.people
         pairs = [(x, y) for i, x in enumerate(people) for y in people[i + 1 :]]
-        for scope in state.policy.scopes:
-            for x, y in pairs:
-                if _in_scope(org, scope, x, y, day) or _in_scope(org, scope, y, x, day):
-                    scopes_hit.add(scope.id)
-                    break
-        if not scopes_hit and entry.index not in state.used_talks:
+        hit = {sid for sid in topic_scopes if _covers(org, scopes[sid], pairs, day)}
+        if (
+            not hit
+            and entry.index not in state.used_talks
+            and not any(_covers(org, scope, pairs, day) for scope in others)
+        ):
             state.finding(
                 "out-of-scope",
                 "info",
@@ -1233,22 +1253,25 @@ def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
             )
             continue
         for rule in topics_rules:
-            if scopes_hit.isdisjoint(rule.scopes):
+            if hit.isdisjoint(rule.scopes) or not set(rule.expected).isdisjoint(talk.topics):
                 continue
-            if set(rule.expected).isdisjoint(talk.topics):
-                names = "、".join(t.label.zh for t in state.policy.topics if t.id in rule.expected)
-                names_en = ", ".join(
-                    t.label.en for t in state.policy.topics if t.id in rule.expected
-                )
-                state.finding(
-                    "missing-topic",
-                    "warning",
-                    "talk",
-                    talk.id,
-                    f"談話 {talk.id} 的記錄未列出應談內容：{names}。",
-                    f"Talk {talk.id} does not record the expected topic: {names_en}.",
-                    rule,
-                )
+            names = "、".join(t.label.zh for t in state.policy.topics if t.id in rule.expected)
+            names_en = ", ".join(t.label.en for t in state.policy.topics if t.id in rule.expected)
+            state.finding(
+                "missing-topic",
+                "warning",
+                "talk",
+                talk.id,
+                f"談話 {talk.id} 的記錄未列出應談內容：{names}。",
+                f"Talk {talk.id} does not record the expected topic: {names_en}.",
+                rule,
+            )
+
+
+def _covers(org: Org, scope: Scope, pairs: Sequence[tuple[str, str]], day: date) -> bool:
+    return any(
+        _in_scope(org, scope, x, y, day) or _in_scope(org, scope, y, x, day) for x, y in pairs
+    )
 
 
 def _in_scope(org: Org, scope: Scope, a: str, b: str, day: date) -> bool:

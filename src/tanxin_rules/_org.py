@@ -97,6 +97,8 @@ class Org:
         self._selectors = {g.id: g.members for g in policy.groups}
         self._standing: dict[str, _Standing] = {}
         self._members: dict[str, list[str]] = defaultdict(list)
+        self._member_sets: dict[str, frozenset[str]] = {}
+        self._active: dict[str, list[Interval]] = {}
         self.by_unit: dict[str, list[str]] = defaultdict(list)
         self.by_branch: dict[str, list[str]] = defaultdict(list)
         self.overseers: dict[str, list[str]] = defaultdict(list)
@@ -190,7 +192,21 @@ class Org:
 
     def active_intervals(self, pid: str) -> list[Interval]:
         """Days on which the person is in the organisation."""
-        return merge((s.start, s.end) for s in self._standing[pid].segments if s.active)
+        if pid not in self._active:
+            self._active[pid] = merge(
+                (s.start, s.end) for s in self._standing[pid].segments if s.active
+            )
+        return self._active[pid]
+
+    def is_active(self, pid: str, day: date) -> bool:
+        """Whether the person is in the organisation on ``day``."""
+        return _covers(self.active_intervals(pid), day)
+
+    def member_set(self, gid: str) -> frozenset[str]:
+        """Everyone ever in the group, as a set (cached)."""
+        if gid not in self._member_sets:
+            self._member_sets[gid] = frozenset(self.members(gid))
+        return self._member_sets[gid]
 
     def group_intervals(self, gid: str, pid: str) -> list[Interval]:
         """Days on which the person is in the group."""
@@ -279,7 +295,7 @@ class Org:
             break
         if pool is None:
             return [b for b in self.members(group) if b != a]
-        wanted = set(self.members(group))
+        wanted = self.member_set(group)
         return sorted({b for b in pool if b in wanted and b != a})
 
     def sources(self, relations: Sequence[Relation], b: str, group: str) -> list[str]:
@@ -296,7 +312,7 @@ class Org:
             break
         if pool is None:
             return [a for a in self.members(group) if a != b]
-        wanted = set(self.members(group))
+        wanted = self.member_set(group)
         return sorted({a for a in pool if a in wanted and a != b})
 
     def pair_days(
