@@ -89,7 +89,7 @@ def build_roster(rng: random.Random) -> dict[str, Any]:
         if "since" in member:
             role["since"] = member["since"]
         people.append({
-            "id": member["id"], "name": name(rng, used), "roles": [role], "unit": "office",
+            "id": member["id"], "name": name(rng, used), "roles": [role], "unit": "leadership",
             "branch": "admin", "oversees": member["oversees"], "party_member": True,
             "party_joined": f"{rng.randint(1988, 2005)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
         })  # fmt: skip

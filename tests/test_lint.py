@@ -1,0 +1,122 @@
+"""Static analysis of policies, alone and against a roster."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tanxin_rules import Roster, load_policy
+from tanxin_rules._lint import lint
+from tanxin_rules._yaml import read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HUIMIN = ROOT / "policies" / "huimin_2015.yaml"
+
+
+def huimin_text() -> str:
+    """The Huimin policy's text."""
+    return HUIMIN.read_text(encoding="utf-8")
+
+
+def codes(text: str) -> dict[str, list[str]]:
+    """Lint codes → messages for a policy given as text."""
+    out: dict[str, list[str]] = {}
+    for problem in lint(load_policy(text=text)):
+        out.setdefault(problem.code, []).append(problem.message)
+    return out
+
+
+def test_bundled_policies_lint_clean_at_warning_level() -> None:
+    """The bundled policies have no lint warning or error."""
+    for path in [HUIMIN, *sorted((ROOT / "policies" / "examples").glob("*.yaml"))]:
+        levels = {p.level for p in lint(load_policy(path))}
+        assert levels <= {"info"}, path
+
+
+def test_empty_group_and_never_applying_rule() -> None:
+    """A group excluding every role it asks for is empty; rules over it never apply."""
+    text = huimin_text().replace(
+        "      any_role: [branch_secretary]\n",
+        "      any_role: [branch_secretary]\n      no_role: [branch_secretary]\n",
+        1,
+    )
+    found = codes(text)
+    assert any("branch_secretaries" in m for m in found["empty-group"])
+    assert any("quarterly_slot" in m for m in found["never-applies"])
+
+
+def test_duplicate_and_shadowed_rules() -> None:
+    """A copied rule is a duplicate; a monthly must-rule shadows an annual one on its scope."""
+    text = huimin_text()
+    start = text.index("  - id: team_often\n")
+    end = text.index("  # 每月最後一個星期四")
+    block = text[start:end]
+    copy = block.replace("id: team_often", "id: team_often_again")
+    monthly = (
+        block.replace("id: team_often", "id: team_monthly")
+        .replace("level: {param: often_level}", "level: must")
+        .replace("period: {param: often_period}", "period: {kind: calendar, unit: month}")
+    )
+    found = codes(text[:end] + copy + monthly + text[end:])
+    assert any("team_often_again" in m for m in found["duplicate-rule"])
+    assert any(
+        "'team_often' is implied by rule 'team_monthly'" in m for m in found["shadowed-rule"]
+    )
+
+
+def test_unused_parameter_and_unencoded_clause() -> None:
+    """A parameter nobody uses and a clause nothing encodes are reported."""
+    text = huimin_text().replace(
+        "parameters:\n",
+        "parameters:\n  - id: spare\n    label: {zh: 備, en: spare}\n    value: 1\n"
+        "    interpretation: false\n",
+        1,
+    )
+    start = text.index("  - id: prepare\n")
+    end = text.index("  - id: manner_of_talk\n")
+    found = codes(text[:start] + text[end:])
+    assert found["unused-parameter"] == ["parameter 'spare' is never used"]
+    assert any("clause 4.2" in m for m in found["unencoded-clause"])
+
+
+def test_trigger_with_no_chain_entry_for_its_subjects() -> None:
+    """A chain-answered trigger whose subjects no chain entry covers is flagged."""
+    text = huimin_text().replace(
+        "      subjects: everyone\n      answerable: section_directors\n",
+        "      subjects: party_members\n      answerable: section_directors\n",
+        1,
+    )
+    found = codes(text)
+    assert any("career_change_talk" in m for m in found["unanswered-trigger"])
+
+
+def test_roster_orphans_cycles_and_empty_groups() -> None:
+    """With a roster: people no one answers for, cycles and empty groups."""
+    policy = load_policy(HUIMIN)
+    roster = Roster.model_validate(
+        {
+            "units": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+            "people": [
+                {"id": "sec", "name": "S", "roles": [{"role": "party_secretary"}]},
+                {"id": "pres", "name": "P", "roles": [{"role": "president"}]},
+                {"id": "x", "name": "X", "unit": "a", "oversees": ["b"]},
+                {"id": "y", "name": "Y", "unit": "b", "oversees": ["a"]},
+            ],
+        }
+    )
+    found: dict[str, list[str]] = {}
+    for problem in lint(policy, roster, on=date(2026, 1, 5)):
+        found.setdefault(problem.code, []).append(problem.message)
+    assert any(m.startswith("X (x)") for m in found["orphan"])
+    assert any("pres → sec" in m or "sec → pres" in m for m in found["responsibility-cycle"])
+    assert found["oversight-cycle"]
+    assert any("'branch_secretaries'" in m for m in found["empty-in-roster"])
+
+
+def test_example_roster_has_no_orphans_mid_year() -> None:
+    """The bundled example hospital's chain is complete on 30 June 2025."""
+    roster = Roster.model_validate(
+        read_yaml((ROOT / "examples" / "huimin" / "roster.yaml").read_bytes()).data
+    )
+    found = {p.code for p in lint(load_policy(HUIMIN), roster, on=date(2025, 6, 30))}
+    assert "orphan" not in found
