@@ -19,10 +19,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TextIO
 
-from ._errors import PolicyError, Problem
+from ._errors import CalendarError, InputError, PolicyError, Problem
 from ._loading import load_policy
+from ._policy import SlotRule
 from ._schema import SCHEMA_KINDS, json_schema
 from ._trace import Trace, trace
 
@@ -59,7 +61,24 @@ def _parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("trace", help="traceability matrix: source clause → encoding")
     tr.add_argument("policy", metavar="POLICY")
     tr.add_argument("--format", choices=["text", "json"], default="text")
+
+    sch = sub.add_parser("schedule", help="every slot and meeting window in a date range")
+    sch.add_argument("policy", metavar="POLICY")
+    sch.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATE")
+    sch.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATE")
+    sch.add_argument("--meetings", metavar="FILE", help="meetings file (YAML, JSON or CSV)")
+    sch.add_argument("--holidays", metavar="FILE", help="holiday calendar (YAML, JSON or CSV)")
+    sch.add_argument("--format", choices=["table", "json", "ics"], default="table")
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
@@ -74,7 +93,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
-    command = {"validate": _validate, "schema": _schema, "trace": _trace}[args.command]
+    command = {"validate": _validate, "schema": _schema, "trace": _trace,
+               "schedule": _schedule}[args.command]  # fmt: skip
     return command(args, out, err)
 
 
@@ -196,3 +216,56 @@ def _print_trace(matrix: Trace, out: TextIO) -> None:
     out.write(f"{len(matrix.clauses)} clauses: {summary}\n")
     if matrix.unencoded:
         out.write(f"unencoded: {', '.join(matrix.unencoded)}\n")
+
+
+def _schedule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._holidays import load_holidays, load_meetings  # noqa: PLC0415 - only this command
+    from ._ics import schedule_ics  # noqa: PLC0415
+    from ._schedule import format_json, format_table, schedule  # noqa: PLC0415
+
+    prog = "tanxin-rules schedule"
+    if args.end < args.start:
+        print(f"{prog}: error: --to {args.end} is before --from {args.start}", file=err)
+        return EXIT_USAGE
+    policy = _load_or_report(args.policy, err)
+    if policy is None:
+        return EXIT_USAGE
+    try:
+        holidays = load_holidays(args.holidays) if args.holidays else None
+        meetings = (
+            load_meetings(args.meetings, kinds={k.id for k in policy.meeting_kinds})
+            if args.meetings
+            else []
+        )
+    except InputError as exc:
+        print_problems(exc.problems, _format(None), err)
+        return EXIT_USAGE
+    try:
+        items = schedule(policy, args.start, args.end, meetings=meetings, holidays=holidays)
+        if args.format == "ics":
+            data = schedule_ics(policy, args.start, args.end, holidays=holidays, items=items)
+    except CalendarError as exc:
+        about_calendar = holidays is not None and exc.where == holidays.name
+        where = f" (holiday calendar: {args.holidays})" if about_calendar else ""
+        print(f"{prog}: error: {exc}{where}", file=err)
+        return EXIT_USAGE
+    if holidays is None:
+        moving = [r.id for r in policy.rules
+                  if isinstance(r, SlotRule) and r.on_non_working_day != "keep"]  # fmt: skip
+        if moving:
+            print(f"{prog}: warning: no --holidays calendar, so no slot is moved off a "
+                  f"non-working day (rules that would move them: {', '.join(moving)})",
+                  file=err)  # fmt: skip
+    if args.format == "ics":
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:  # bytes as written: CRLF line endings on every platform
+            out.flush()
+            buffer.write(data)
+            buffer.flush()
+        else:
+            out.write(data.decode("utf-8"))
+    elif args.format == "json":
+        out.write(format_json(items, policy, args.start, args.end, holidays))
+    else:
+        out.write(format_table(items, policy, args.start, args.end, holidays))
+    return EXIT_OK
