@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from ._calendar import (
+    MAX_DATE,
     HolidayCalendar,
     anchor_windows,
     deadline_date,
@@ -661,10 +662,8 @@ def _add(
     have = distinct if distinct is not None else len(talks)
     due = hi
     final = status or _status(state, have, need, due)
-    used = [t.talk.id for t in talks] if final == "met" or have else []
-    used = sorted(set(used) | set(extra_used))
-    if final == "met":
-        state.used_talks.update(t.index for t in talks)
+    used = sorted({t.talk.id for t in talks} | set(extra_used))
+    state.used_talks.update(t.index for t in talks)
     window = Window(start=lo, due=hi)
     if final == "pending" and nxt is None:
         nxt = max(lo, state.as_of)
@@ -798,11 +797,11 @@ def _membership_window(
 
 
 def _rolling(state: _State, rule: FrequencyRule, scope: Scope, length: int) -> None:
-    for key, (days, firsts) in sorted(_scope_pairs(state, scope, state.start, state.end).items()):
+    for key, (days, firsts) in sorted(_scope_pairs(state, scope, state.start, MAX_DATE).items()):
         a, b = key
         for lo_q, hi_q in days:
             begin = lo_q
-            while begin <= hi_q:
+            while begin <= hi_q and begin <= state.end:
                 hi = min(begin + timedelta(days=length - 1), hi_q)
                 talks = _pair_talks(state, rule, a, b, begin, hi)
                 counted = talks[: rule.at_least]
