@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tanxin_rules._cli import main
@@ -150,3 +152,139 @@ def test_python_m_entry_point() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+EXAMPLE = ROOT / "examples" / "huimin"
+HOLIDAYS = ROOT / "examples" / "holidays" / "cn_2025_2026.yaml"
+INPUTS = (
+    str(HUIMIN),
+    "--roster",
+    str(EXAMPLE / "roster.yaml"),
+    "--history",
+    str(EXAMPLE / "history.yaml"),
+    "--holidays",
+    str(HOLIDAYS),
+    "--year",
+    "2025",
+    "--as-of",
+    "2026-01-15",
+)
+
+
+def test_evaluate_bundled_example_table() -> None:
+    """``evaluate`` prints the summary, overdue obligations and to-do lists; exit 0."""
+    code, out, err = run("evaluate", *INPUTS)
+    assert (code, err) == (0, "")
+    assert "obligations 247: met 208, pending 0, overdue 39" in out
+    assert "OVERDUE (39)" in out
+    assert "TO DO, BY LEADER" in out
+
+
+def test_evaluate_json_is_the_full_report() -> None:
+    """``--format json`` is the report, valid against ``schema report``."""
+    code, out, _ = run("evaluate", *INPUTS, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["summary"]["obligations"] == len(data["obligations"]) == 247
+    _, schema, _ = run("schema", "report")
+    jsonschema.Draft202012Validator(json.loads(schema)).validate(data)
+
+
+def test_evaluate_csv_has_one_row_per_obligation() -> None:
+    """``--format csv`` has a header and one row per obligation."""
+    code, out, _ = run("evaluate", *INPUTS, "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 247
+    assert {r["status"] for r in rows} == {"met", "overdue"}
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("overdue", 1), ("pending", 1), ("warning", 1)])
+def test_evaluate_fail_on(fail_on: str, code: int) -> None:
+    """``--fail-on`` turns overdue obligations (or warnings) into exit 1."""
+    assert run("evaluate", *INPUTS, "--fail-on", fail_on)[0] == code
+
+
+def test_evaluate_fail_on_pending_only_when_something_is_open(tmp_path: Path) -> None:
+    """With nothing due yet and no talks, ``--fail-on overdue`` passes and pending fails."""
+    history = tmp_path / "h.yaml"
+    history.write_text("talks: []\n", encoding="utf-8")
+    args = (
+        str(HUIMIN),
+        "--roster",
+        str(EXAMPLE / "roster.yaml"),
+        "--history",
+        str(history),
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--as-of",
+        "2025-01-02",
+    )
+    assert run("evaluate", *args, "--fail-on", "overdue")[0] == 0
+    assert run("evaluate", *args, "--fail-on", "pending")[0] == 1
+
+
+def test_evaluate_bad_input_is_one_located_line(tmp_path: Path) -> None:
+    """A malformed roster gives one ``file:line:col`` line on stderr and exit 2."""
+    roster = tmp_path / "roster.yaml"
+    roster.write_text("people:\n  - id: a\n    name: A\n  - id: a\n  name: B\n", encoding="utf-8")
+    code, out, err = run(
+        "evaluate",
+        str(HUIMIN),
+        "--roster",
+        str(roster),
+        "--history",
+        str(EXAMPLE / "history.yaml"),
+        "--year",
+        "2025",
+    )
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"{roster}:")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--year", "2025", "--to", "2025-12-31"),
+        ("--from", "2025-01-01"),
+        ("--from", "2025-12-31", "--to", "2025-01-01"),
+        ("--year", "25"),
+    ],
+)
+def test_evaluate_bad_period_is_a_usage_error(args: tuple[str, ...]) -> None:
+    """Malformed or contradictory period options exit 2 with a message."""
+    base = (
+        str(HUIMIN),
+        "--roster",
+        str(EXAMPLE / "roster.yaml"),
+        "--history",
+        str(EXAMPLE / "history.yaml"),
+    )
+    code, _, err = run("evaluate", *base, *args)
+    assert code == 2
+    assert "error" in err
+
+
+def test_explain_obligation() -> None:
+    """``explain --obligation`` shows the clause text, interpretations and explanation."""
+    code, out, _ = run("explain", *INPUTS, "--obligation", "pre_meeting_round:2025-12-26:L02+L06")
+    assert code == 0
+    assert "召開領導班子民主生活會前20天" in out
+    assert "meeting_day_in_window = False (interpretation)" in out
+    assert "status     overdue" in out
+
+
+def test_explain_person_and_unknown_ids() -> None:
+    """``explain --person`` shows standing and obligations; unknown ids exit 2 with a hint."""
+    code, out, _ = run("explain", *INPUTS, "--person", "L05")
+    assert code == 0
+    assert "2025-04-01" in out
+    assert "answerable for them" in out
+    code, _, err = run("explain", *INPUTS, "--obligation", "pre_meeting_round:2025-12-26:L2+L06")
+    assert code == 2
+    assert "did you mean pre_meeting_round:2025-12-26:L02+L06" in err
+    assert run("explain", *INPUTS, "--person", "nobody")[0] == 2

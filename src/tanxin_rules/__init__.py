@@ -1,11 +1,20 @@
 """tanxin-rules: an institution's heart-to-heart talk (談心談話) system as data.
 
-Load a policy (:func:`load_policy`), inspect how it encodes its source (:func:`trace`), and
-get JSON Schemas for its files (:func:`json_schema`). Everything public is importable from
-here; modules starting with ``_`` are private.
+Data flows one way: load (:func:`load_policy`, :func:`load_roster`, :func:`load_history`,
+:func:`load_holidays`) → validate (the models) → evaluate (:func:`evaluate`) → report
+(:class:`Report`). Alongside: :func:`trace` (source clause → encoding), :func:`lint` (static
+analysis), :func:`schedule` (slots and windows in a range), :func:`json_schema`, and
+:func:`main`, the command line. Everything public is importable from here; modules whose
+names start with ``_`` are private. Hypothesis strategies live in :mod:`tanxin_rules.testing`.
 """
 
+from ._calendar import HolidayCalendar, HolidayEntry
+from ._china import china_coverage, china_holidays
+from ._cli import main
+from ._engine import evaluate
 from ._errors import CalendarError, InputError, PolicyError, Problem, TanxinError
+from ._holidays import load_holidays, load_meetings
+from ._ics import schedule_ics
 from ._inputs import (
     Branch,
     Event,
@@ -18,6 +27,7 @@ from ._inputs import (
     Talk,
     Unit,
 )
+from ._lint import lint
 from ._loading import load_policy
 from ._policy import (
     AnchorRule,
@@ -32,7 +42,19 @@ from ._policy import (
     TriggerRule,
     WindowRule,
 )
-from ._report import Finding, Obligation, Report
+from ._reading import Loaded, load_history, load_roster, parse_history, parse_roster
+from ._report import (
+    Finding,
+    Obligation,
+    PersonSummary,
+    Report,
+    RuleSummary,
+    Summary,
+    TodoItem,
+    TodoList,
+    Window,
+)
+from ._schedule import ScheduleItem, schedule
 from ._schema import json_schema
 from ._trace import ClauseTrace, Trace, TraceItem, trace
 from ._yaml import Limits
@@ -50,12 +72,16 @@ __all__ = [
     "FollowUpRule",
     "FrequencyRule",
     "History",
+    "HolidayCalendar",
+    "HolidayEntry",
     "InputError",
     "Limits",
+    "Loaded",
     "MannerRule",
     "Meeting",
     "Obligation",
     "Person",
+    "PersonSummary",
     "Policy",
     "PolicyError",
     "Problem",
@@ -64,16 +90,35 @@ __all__ = [
     "RoleHolding",
     "Roster",
     "Rule",
+    "RuleSummary",
+    "ScheduleItem",
     "SlotRule",
+    "Summary",
     "Talk",
     "TanxinError",
+    "TodoItem",
+    "TodoList",
     "TopicsRule",
     "Trace",
     "TraceItem",
     "TriggerRule",
     "Unit",
+    "Window",
     "WindowRule",
+    "china_coverage",
+    "china_holidays",
+    "evaluate",
     "json_schema",
+    "lint",
+    "load_history",
+    "load_holidays",
+    "load_meetings",
     "load_policy",
+    "load_roster",
+    "main",
+    "parse_history",
+    "parse_roster",
+    "schedule",
+    "schedule_ics",
     "trace",
 ]

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import sys
+from collections import ChainMap
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, TextIO
@@ -69,7 +70,47 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("--meetings", metavar="FILE", help="meetings file (YAML, JSON or CSV)")
     sch.add_argument("--holidays", metavar="FILE", help="holiday calendar (YAML, JSON or CSV)")
     sch.add_argument("--format", choices=["table", "json", "ics"], default="table")
+
+    ev = sub.add_parser("evaluate", help="obligations, violations and to-do lists for a roster")
+    _inputs_arguments(ev)
+    ev.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    ev.add_argument(
+        "--fail-on",
+        choices=["overdue", "pending", "warning"],
+        help="exit 1 when an obligation is overdue (or pending, or any warning finding)",
+    )
+
+    ex = sub.add_parser("explain", help="the full reasoning for one obligation or person")
+    _inputs_arguments(ex)
+    which = ex.add_mutually_exclusive_group(required=True)
+    which.add_argument("--obligation", metavar="ID")
+    which.add_argument("--person", metavar="ID")
     return parser
+
+
+def _inputs_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("policy", metavar="POLICY")
+    cmd.add_argument("--roster", required=True, metavar="FILE", help="YAML, JSON or CSV")
+    cmd.add_argument(
+        "--history", required=True, nargs="+", metavar="FILE",
+        help="talks, events and meetings: YAML or JSON, or one CSV file per kind",
+    )  # fmt: skip
+    cmd.add_argument("--holidays", metavar="FILE", help="holiday calendar (YAML, JSON or CSV)")
+    cmd.add_argument("--meetings", metavar="FILE", help="extra meetings file")
+    when = cmd.add_mutually_exclusive_group(required=True)
+    when.add_argument("--year", type=_year, metavar="YYYY")
+    when.add_argument("--from", dest="start", type=_iso_date, metavar="DATE")
+    cmd.add_argument("--to", dest="end", type=_iso_date, metavar="DATE")
+    cmd.add_argument(
+        "--as-of", dest="as_of", type=_iso_date, metavar="DATE",
+        help="what is known: talks after it do not count (default: today)",
+    )  # fmt: skip
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4 and text != "0000"):
+        raise argparse.ArgumentTypeError(f"expected a year as YYYY (0001-9999), got {text!r}")
+    return int(text)
 
 
 def _iso_date(text: str) -> date:
@@ -94,7 +135,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     command = {"validate": _validate, "schema": _schema, "trace": _trace,
-               "schedule": _schedule}[args.command]  # fmt: skip
+               "schedule": _schedule, "evaluate": _evaluate,
+               "explain": _explain}[args.command]  # fmt: skip
     return command(args, out, err)
 
 
@@ -268,4 +310,110 @@ def _schedule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(format_json(items, policy, args.start, args.end, holidays))
     else:
         out.write(format_table(items, policy, args.start, args.end, holidays))
+    return EXIT_OK
+
+
+def _period(args: argparse.Namespace) -> tuple[date, date] | str:
+    if args.year is not None:
+        if args.end is not None:
+            return "--to goes with --from, not with --year"
+        return date(args.year, 1, 1), date(args.year, 12, 31)
+    if args.end is None:
+        return "--from needs --to"
+    if args.end < args.start:
+        return f"--to {args.end} is before --from {args.start}"
+    return args.start, args.end
+
+
+def _evaluated(args: argparse.Namespace, err: TextIO) -> tuple[Any, ...] | None:
+    """Load every input and evaluate; on any input problem report it and return None."""
+    from ._engine import evaluate  # noqa: PLC0415 - the reading commands need none of this
+    from ._holidays import load_holidays, load_meetings  # noqa: PLC0415
+    from ._reading import load_history, load_roster  # noqa: PLC0415
+
+    prog = f"tanxin-rules {args.command}"
+    period = _period(args)
+    if isinstance(period, str):
+        print(f"{prog}: error: {period}", file=err)
+        return None
+    as_of = args.as_of or date.today()  # the CLI reads the clock; the engine never does
+    policy = _load_or_report(args.policy, err)
+    if policy is None:
+        return None
+    try:
+        roster = load_roster(args.roster)
+        history = load_history(args.history)
+        holidays = load_holidays(args.holidays) if args.holidays else None
+        extra = load_meetings(args.meetings) if args.meetings else []
+    except InputError as exc:
+        print_problems(exc.problems, _format(None), err)
+        return None
+    value = history.value
+    if extra:
+        value = value.model_copy(update={"meetings": [*value.meetings, *extra]})
+    lines: ChainMap[tuple[str, str], tuple[str, int]] = ChainMap(
+        roster.lines,  # type: ignore[arg-type]  # a read-only Mapping is all ChainMap reads
+        history.lines,  # type: ignore[arg-type]
+    )
+    try:
+        report = evaluate(
+            policy, roster.value, value, period, as_of, holidays,
+            findings=[*roster.findings, *history.findings], lines=lines,
+        )  # fmt: skip
+    except (InputError, CalendarError) as exc:
+        print(f"{prog}: error: {exc}", file=err)
+        return None
+    return policy, roster.value, report
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._render import report_csv, report_table  # noqa: PLC0415
+
+    done = _evaluated(args, err)
+    if done is None:
+        return EXIT_USAGE
+    policy, _, report = done
+    if args.format == "json":
+        out.write(report.model_dump_json(indent=2, by_alias=True) + "\n")
+    elif args.format == "csv":
+        out.write(report_csv(report))
+    else:
+        out.write(report_table(report, policy))
+    return EXIT_FINDINGS if _fails(report, args.fail_on) else EXIT_OK
+
+
+def _fails(report: Any, fail_on: str | None) -> bool:
+    if fail_on is None:
+        return False
+    if fail_on == "warning":
+        return any(f.severity in {"warning", "error"} for f in report.findings) or any(
+            o.status == "overdue" for o in report.obligations
+        )
+    statuses = {"overdue"} if fail_on == "overdue" else {"overdue", "pending"}
+    return any(o.status in statuses for o in report.obligations)
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import difflib  # noqa: PLC0415
+
+    from ._render import explain_obligation, explain_person  # noqa: PLC0415
+
+    done = _evaluated(args, err)
+    if done is None:
+        return EXIT_USAGE
+    policy, roster, report = done
+    if args.obligation is not None:
+        found = next((o for o in report.obligations if o.id == args.obligation), None)
+        if found is None:
+            close = difflib.get_close_matches(args.obligation, [o.id for o in report.obligations])
+            hint = f"; did you mean {close[0]}?" if close else ""
+            print(f"tanxin-rules explain: error: no obligation {args.obligation!r} in the "
+                  f"report{hint}", file=err)  # fmt: skip
+            return EXIT_USAGE
+        out.write(explain_obligation(report, policy, roster, found))
+        return EXIT_OK
+    if args.person not in {p.id for p in roster.people}:
+        print(f"tanxin-rules explain: error: no person {args.person!r} on the roster", file=err)
+        return EXIT_USAGE
+    out.write(explain_person(report, policy, roster, args.person))
     return EXIT_OK

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -105,7 +105,7 @@ class _State:
     end: date
     as_of: date
     holidays: HolidayCalendar
-    lines: dict[tuple[str, str], tuple[str, int]]
+    lines: Mapping[tuple[str, str], tuple[str, int]]
     findings: list[Finding] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
     pair_talks: dict[tuple[str, str], _Timeline] = field(default_factory=dict)
@@ -155,7 +155,7 @@ def evaluate(
     holidays: HolidayCalendar | None = None,
     *,
     findings: Iterable[Finding] = (),
-    lines: dict[tuple[str, str], tuple[str, int]] | None = None,
+    lines: Mapping[tuple[str, str], tuple[str, int]] | None = None,
 ) -> Report:
     """Evaluate ``policy`` for ``roster`` and ``history`` over ``period`` (inclusive) as of a date.
 
@@ -182,7 +182,7 @@ def evaluate(
         end=end,
         as_of=as_of,
         holidays=holidays or HolidayCalendar.weekends_only(),
-        lines=dict(lines or {}),
+        lines=lines if lines is not None else {},
     )
     state.findings.extend(findings)
     if holidays is None:
@@ -954,12 +954,32 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, list[date]]) ->
             )
 
 
+def _can_meet(state: _State, rule: SlotRule, talker: str, day: date) -> bool:
+    """Whether anyone in the counterparts group, related as the rule says, exists on ``day``.
+
+    A talker with no possible counterpart owes nothing at that slot (a branch secretary whose
+    branch has no rank and file, say): an obligation no talk could meet is not one.
+    """
+    org = state.org
+    pool = (
+        org.targets(rule.relation, talker, rule.counterparts)
+        if rule.relation
+        else org.members(rule.counterparts)
+    )
+    return any(
+        other != talker
+        and org.in_group(rule.counterparts, other, day)
+        and org.related(rule.relation, talker, other, day)
+        for other in pool
+    )
+
+
 def _slot(state: _State, rule: SlotRule) -> None:
     org = state.org
     bounds = slot_times(state.policy, rule)
     for slot in slots(state.policy, rule, state.start, state.end, state.holidays):
         day = slot.day
-        talkers = org.members_on(rule.talkers, day)
+        talkers = [t for t in org.members_on(rule.talkers, day) if _can_meet(state, rule, t, day)]
         held: dict[str, list[_Talk]] = {}
         for talker in talkers:
             for talk in state.person_talks.get(talker, _EMPTY).between(day, day):
