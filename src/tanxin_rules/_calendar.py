@@ -98,6 +98,8 @@ class HolidayEntry(Model):
         day = self.from_
         while day <= self.to:
             yield day
+            if day == self.to:  # stepping past 9999-12-31 would overflow
+                return
             day += timedelta(days=1)
 
 
@@ -326,7 +328,7 @@ def slots(
     bounds = slot_times(policy, rule)
     tz = ZoneInfo(policy.timezone)
     out: dict[date, Slot] = {}
-    for when in rr.between(_midnight(max(lo, dtstart)), _midnight(hi), inc=True):
+    for when in _between(rr, max(lo, dtstart), hi):
         scheduled = when.date()
         day: date | None = scheduled
         if shift:
@@ -346,6 +348,28 @@ def slots(
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
+
+
+def _between(rule: _rr.rrule, start: date, end: date) -> Iterator[datetime]:
+    """``rule.between(start, end, inc=True)``, lazily, ending quietly at 9999-12-31.
+
+    dateutil builds a whole period (a week) of candidate dates before comparing them with the
+    range, so near 9999-12-31 it raises ``ValueError: year 10000 is out of range`` even when
+    every date asked for exists (and ``between`` builds a list, so it loses them all).
+    """
+    iterator = rule.xafter(_midnight(start), inc=True)
+    while True:
+        try:
+            when = next(iterator)
+        except StopIteration:
+            return
+        except (ValueError, OverflowError):
+            if end < MAX_DATE - timedelta(days=366):
+                raise
+            return
+        if when.date() > end:
+            return
+        yield when
 
 
 # --------------------------------------------------------------------------- windows
@@ -388,9 +412,18 @@ def anchor_windows(
         ann = anniversary(base, year, rule.on_feb_29)
         try:
             w_start = ann + timedelta(days=rule.offset_days)
-            w_end = w_start + timedelta(days=rule.length_days - 1)
         except OverflowError:
-            break
+            if rule.offset_days > 0:
+                break  # this window and every later one begin after 9999-12-31
+            w_start = MIN_DATE  # the window begins before 1 January of year 1: keep its rest
+        last = rule.offset_days + rule.length_days - 1
+        try:
+            w_end = ann + timedelta(days=last)
+        except OverflowError:
+            if last < 0:  # the whole window lies before 1 January of year 1
+                year += rule.every_years
+                continue
+            w_end = MAX_DATE  # the window runs past 9999-12-31: keep what exists
         if w_end >= start and w_start <= end:
             out.append((ann, w_start, w_end))
         year += rule.every_years
@@ -420,9 +453,18 @@ def _calendar_span(period: CalendarPeriod, day: date) -> DatedSpan:
     anchor = period.anchor or date(2000, 1, 1)
     index = (day.year - anchor.year) * 12 + day.month - anchor.month
     block = index // months
-    first = anchor + relativedelta(months=block * months)
-    last = first + relativedelta(months=months) - timedelta(days=1)
+    # Spans reaching past year 1 or 9999 are clipped to the dates that exist.
+    base = anchor.year * 12 + anchor.month - 1
+    first = _first_of_month(base + block * months) or MIN_DATE
+    following = _first_of_month(base + (block + 1) * months)
+    last = following - timedelta(days=1) if following is not None else MAX_DATE
     return DatedSpan(_span_id(period, first, last), first, last)
+
+
+def _first_of_month(months: int) -> date | None:
+    """1st of the month ``months`` months after January of year 0; None outside year 1…9999."""
+    year, month = divmod(months, 12)
+    return date(year, month + 1, 1) if 1 <= year <= 9999 else None
 
 
 def _span_id(period: CalendarPeriod, first: date, last: date) -> str:
@@ -465,7 +507,7 @@ def period_spans(period: Period, start: date, end: date) -> list[DatedSpan]:
     out = []
     first = start
     while first <= end:
-        last = min(_step(first, period.days - 1), MAX_DATE)
+        last = _clamped(first, period.days - 1)
         out.append(DatedSpan(f"{first.isoformat()}/P{period.days}D", first, last))
         if last >= MAX_DATE:
             break
@@ -487,4 +529,4 @@ def periods_containing(period: Period, day: date) -> list[DatedSpan]:
 def rrule_dates(text: str, anchor: date, start: date, end: date) -> list[date]:
     """Raw dateutil dates of an RRULE from its anchor, for comparisons and benchmarks."""
     rule: _rr.rrule = parse_rrule(text, anchor)
-    return [d.date() for d in rule.between(_midnight(start), _midnight(end), inc=True)]
+    return [d.date() for d in _between(rule, start, end)]
