@@ -405,12 +405,6 @@ def test_shifted_slots_land_on_the_nearest_working_day(
         assert all(not working(d) for d in between if d != slot.day)
 
 
-@pytest.mark.xfail(
-    raises=CalendarError,
-    strict=True,
-    reason="slots() shifts slots scheduled up to 31 days outside the range asked about and "
-    "raises when that walk leaves the holiday calendar, though the answer lies in the range",
-)
 def test_slot_shifted_outside_the_range_does_not_need_the_calendar_beyond_it() -> None:
     """A query inside the calendar is answered even when a slot before it would be moved out."""
     rule = _with(MONTHLY, rrule="FREQ=MONTHLY;BYMONTHDAY=1", anchor=date(2024, 1, 1))

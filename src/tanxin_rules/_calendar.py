@@ -333,6 +333,10 @@ def slots(
         day: date | None = scheduled
         if shift:
             assert holidays is not None
+            if scheduled < start and rule.on_non_working_day != "next":
+                continue  # before the range and never moved forward: cannot land in it
+            if scheduled > end and rule.on_non_working_day != "previous":
+                continue  # after the range and never moved back: cannot land in it
             if not start <= scheduled <= end and not holidays.covers(scheduled):
                 continue  # outside the range asked about and the calendar: taken as not moved
             day = holidays.shift(scheduled, rule.on_non_working_day)
