@@ -8,7 +8,18 @@ analysis), :func:`schedule` (slots and windows in a range), :func:`json_schema`,
 names start with ``_`` are private. Hypothesis strategies live in :mod:`tanxin_rules.testing`.
 """
 
-from ._calendar import HolidayCalendar, HolidayEntry
+from ._calendar import (
+    DatedSpan,
+    HolidayCalendar,
+    HolidayEntry,
+    Slot,
+    anchor_windows,
+    deadline_date,
+    meeting_window,
+    period_spans,
+    periods_containing,
+    slots,
+)
 from ._china import china_coverage, china_holidays
 from ._cli import main
 from ._engine import evaluate
@@ -67,6 +78,7 @@ __all__ = [
     "CalendarError",
     "ClauseTrace",
     "CoverageRule",
+    "DatedSpan",
     "Event",
     "Finding",
     "FollowUpRule",
@@ -92,6 +104,7 @@ __all__ = [
     "Rule",
     "RuleSummary",
     "ScheduleItem",
+    "Slot",
     "SlotRule",
     "Summary",
     "Talk",
@@ -105,8 +118,10 @@ __all__ = [
     "Unit",
     "Window",
     "WindowRule",
+    "anchor_windows",
     "china_coverage",
     "china_holidays",
+    "deadline_date",
     "evaluate",
     "json_schema",
     "lint",
@@ -116,9 +131,13 @@ __all__ = [
     "load_policy",
     "load_roster",
     "main",
+    "meeting_window",
     "parse_history",
     "parse_roster",
+    "period_spans",
+    "periods_containing",
     "schedule",
     "schedule_ics",
+    "slots",
     "trace",
 ]
