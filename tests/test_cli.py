@@ -135,7 +135,7 @@ def test_trace_of_invalid_policy_exits_2(broken: Path) -> None:
     assert "unknown key" in err
 
 
-@pytest.mark.parametrize("kind", ["policy", "roster", "history", "report"])
+@pytest.mark.parametrize("kind", ["policy", "roster", "history", "report", "scenarios"])
 def test_schema_prints_json_schema(kind: str) -> None:
     """``schema KIND`` prints a JSON Schema document."""
     code, out, _ = run("schema", kind)
@@ -288,3 +288,31 @@ def test_explain_person_and_unknown_ids() -> None:
     assert code == 2
     assert "did you mean pre_meeting_round:2025-12-26:L02+L06" in err
     assert run("explain", *INPUTS, "--person", "nobody")[0] == 2
+
+
+@pytest.mark.parametrize("command", ["lint", "test", "diff"])
+def test_ci_commands_without_arguments_are_usage_errors(command: str) -> None:
+    """The CI commands (docs/ci.md) exist and say what they need: exit 2, message on stderr."""
+    code, out, err = run(command)
+    assert (code, out) == (2, "")
+    assert f"tanxin-rules {command}: error: the following arguments are required" in err
+
+
+def test_explain_json() -> None:
+    """``explain --format json`` gives the obligation with its rule and interpretations."""
+    code, out, _ = run(
+        "explain",
+        *INPUTS,
+        "--obligation",
+        "pre_meeting_round:2025-12-26:L02+L06",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["obligation"]["status"] == "overdue"
+    assert data["rule"]["days_before"] == 20
+    assert "meeting_day_in_window" in [p["id"] for p in data["interpretations"]]
+    code, out, _ = run("explain", *INPUTS, "--person", "L05", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["answerable"] == ["L01", "L02"]

@@ -120,3 +120,86 @@ def test_example_roster_has_no_orphans_mid_year() -> None:
     )
     found = {p.code for p in lint(load_policy(HUIMIN), roster, on=date(2025, 6, 30))}
     assert "orphan" not in found
+
+
+def test_relation_that_can_never_hold() -> None:
+    """heads_unit from a group excluding every unit-heading role never holds."""
+    text = huimin_text().replace(
+        "    members: {param: section_director_members}\n",
+        "    members:\n      everyone: true\n      no_role: [section_director, department_head]\n",
+        1,
+    )
+    found = codes(text)
+    assert any("scope 'section_director_colleagues'" in m for m in found["impossible-relation"])
+    assert any("responsibility entry 3" in m for m in found["impossible-relation"])
+
+
+def test_narrower_window_shadows_a_wider_one() -> None:
+    """A must-window inside another on the same scope and meeting implies it."""
+    text = huimin_text()
+    start = text.index("  - id: pre_meeting_round\n")
+    end = text.index("  # 黨委書記、院長每年與班子成員至少談心1次")
+    narrow = (
+        text[start:end]
+        .replace("id: pre_meeting_round", "id: last_week_round")
+        .replace("days_before: 20", "days_before: 7")
+    )
+    found = codes(text[:end] + narrow + text[end:])
+    assert found["shadowed-rule"] == [
+        "rule 'pre_meeting_round' is implied by rule 'last_week_round' (same scope and meeting, "
+        "a window inside its window, enough talks): meeting the latter always meets it"
+    ]
+
+
+def test_trigger_whose_talkers_group_is_empty() -> None:
+    """A trigger talked by an empty-by-definition group is unanswered."""
+    text = (
+        huimin_text()
+        .replace(
+            "      any_role: [branch_secretary]\n",
+            "      any_role: [branch_secretary]\n      no_role: [branch_secretary]\n",
+            1,
+        )
+        .replace(
+            "    value: {by: responsibility}\n",
+            "    value: {by: group, group: branch_secretaries}\n",
+            1,
+        )
+    )
+    found = codes(text)
+    assert any(
+        "career_change_talk': its talkers' group 'branch_secretaries' is empty" in m
+        for m in found["unanswered-trigger"]
+    )
+
+
+def test_roster_findings_point_at_the_person_and_rules_with_no_one() -> None:
+    """Roster findings about a person carry the roster file and the person's index."""
+    policy = load_policy(HUIMIN)
+    roster = Roster.model_validate(
+        {
+            "units": [{"id": "a", "name": "A"}],
+            "people": [
+                {"id": "sec", "name": "S", "roles": [{"role": "party_secretary"}]},
+                {"id": "x", "name": "X", "unit": "a"},
+            ],
+        }
+    )
+    found = lint(policy, roster, on=date(2025, 6, 30), file="p.yaml", roster_file="r.yaml")
+    orphans = {p.message.split(" ", 1)[0]: p for p in found if p.code == "orphan"}
+    assert (orphans["X"].file, orphans["X"].path) == ("r.yaml", ("people", 1))
+    never = [p.message for p in found if p.code == "never-applies-in-roster"]
+    assert any("rule 'quarterly_slot'" in m and "'branch_secretaries'" in m for m in never)
+
+
+def test_every_code_is_documented() -> None:
+    """Each lint code is in LINT_CODES (for SARIF) and in the docs/ci.md table."""
+    from tanxin_rules._lint import LINT_CODES  # noqa: PLC0415
+
+    table = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "tanxin_rules" / "_lint.py").read_text(encoding="utf-8")
+    for code in LINT_CODES:
+        assert f"| `{code}` |" in table, code
+    for word in ("event-kind", "meeting-kind", "topic", "group", "role", "part-of-day"):
+        assert f"unused-{word}" in LINT_CODES
+    assert source.count('"unused-" + what') == 1

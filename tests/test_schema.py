@@ -21,7 +21,7 @@ def test_shipped_policy_schema_is_current() -> None:
     assert shipped == json_schema("policy"), "run: tanxin-rules schema policy > " + str(SHIPPED)
 
 
-@pytest.mark.parametrize("kind", ["policy", "roster", "history", "report"])
+@pytest.mark.parametrize("kind", ["policy", "roster", "history", "report", "scenarios"])
 def test_schemas_are_valid_draft_2020_12(kind: str) -> None:
     """Every schema is itself a valid JSON Schema."""
     jsonschema.Draft202012Validator.check_schema(json_schema(kind))

@@ -3,9 +3,11 @@
 Data flows one way: load (:func:`load_policy`, :func:`load_roster`, :func:`load_history`,
 :func:`load_holidays`) → validate (the models) → evaluate (:func:`evaluate`) → report
 (:class:`Report`). Alongside: :func:`trace` (source clause → encoding), :func:`lint` (static
-analysis), :func:`schedule` (slots and windows in a range), :func:`json_schema`, and
-:func:`main`, the command line. Everything public is importable from here; modules whose
-names start with ``_`` are private. Hypothesis strategies live in :mod:`tanxin_rules.testing`.
+analysis), :func:`run_scenarios` (scenario tests and rule coverage), :func:`diff_policies`
+(what an edit of a policy changes on real data), :func:`schedule` (slots and windows in a
+range), :func:`json_schema`, and :func:`main`, the command line. Everything public is
+importable from here; modules whose names start with ``_`` are private. Hypothesis
+strategies live in :mod:`tanxin_rules.testing`.
 """
 
 from ._calendar import (
@@ -22,6 +24,18 @@ from ._calendar import (
 )
 from ._china import china_coverage, china_holidays
 from ._cli import main
+from ._diff import (
+    FieldChange,
+    FindingChange,
+    ObligationChange,
+    ObligationState,
+    ObligationTotals,
+    PolicyChange,
+    PolicyDiff,
+    RuleDiff,
+    diff_policies,
+    policy_changes,
+)
 from ._engine import evaluate
 from ._errors import CalendarError, InputError, PolicyError, Problem, TanxinError
 from ._holidays import load_holidays, load_meetings
@@ -65,6 +79,7 @@ from ._report import (
     TodoList,
     Window,
 )
+from ._scenarios import CaseFailure, CaseResult, RuleCoverage, ScenarioRun, run_scenarios
 from ._schedule import ScheduleItem, schedule
 from ._schema import json_schema
 from ._trace import ClauseTrace, Trace, TraceItem, trace
@@ -76,11 +91,15 @@ __all__ = [
     "AnchorRule",
     "Branch",
     "CalendarError",
+    "CaseFailure",
+    "CaseResult",
     "ClauseTrace",
     "CoverageRule",
     "DatedSpan",
     "Event",
+    "FieldChange",
     "Finding",
+    "FindingChange",
     "FollowUpRule",
     "FrequencyRule",
     "History",
@@ -92,9 +111,14 @@ __all__ = [
     "MannerRule",
     "Meeting",
     "Obligation",
+    "ObligationChange",
+    "ObligationState",
+    "ObligationTotals",
     "Person",
     "PersonSummary",
     "Policy",
+    "PolicyChange",
+    "PolicyDiff",
     "PolicyError",
     "Problem",
     "ReplyRequest",
@@ -102,7 +126,10 @@ __all__ = [
     "RoleHolding",
     "Roster",
     "Rule",
+    "RuleCoverage",
+    "RuleDiff",
     "RuleSummary",
+    "ScenarioRun",
     "ScheduleItem",
     "Slot",
     "SlotRule",
@@ -122,6 +149,7 @@ __all__ = [
     "china_coverage",
     "china_holidays",
     "deadline_date",
+    "diff_policies",
     "evaluate",
     "json_schema",
     "lint",
@@ -136,6 +164,8 @@ __all__ = [
     "parse_roster",
     "period_spans",
     "periods_containing",
+    "policy_changes",
+    "run_scenarios",
     "schedule",
     "schedule_ics",
     "slots",

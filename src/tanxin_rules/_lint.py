@@ -12,6 +12,7 @@ into ``file:line:col``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
@@ -36,29 +37,103 @@ from ._policy import (
 )
 from ._trace import trace
 
-__all__ = ["LEVELS", "lint"]
+__all__ = ["LEVELS", "LINT_CODES", "lint"]
 
 Level = Literal["error", "warning", "info"]
 LEVELS: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 """Severity order, for ``--fail-level``."""
 
+LINT_CODES: dict[str, tuple[Level, str]] = {
+    # the policy alone
+    "empty-group": ("warning", "a group whose selector can match no one, by definition"),
+    "never-applies": (
+        "warning",
+        "a scope or rule that can never apply: a group it needs is empty by definition",
+    ),
+    "impossible-relation": (
+        "warning",
+        "a relation that can never hold (heads_unit / heads_branch from a group that cannot "
+        "hold a role heading a unit / branch), so the scope, rule or chain entry never applies",
+    ),
+    "duplicate-rule": ("warning", "a rule that says exactly what an earlier rule says"),
+    "shadowed-rule": (
+        "info",
+        "a rule implied by a stricter one (same scope; a finer period or a narrower window "
+        "with at least as many talks): meeting the stricter one always meets it",
+    ),
+    "unanswered-trigger": (
+        "warning",
+        "a trigger or anchor rule whose subjects may have no one to talk with them: no chain "
+        "entry covers them, or the talkers' group is empty by definition",
+    ),
+    "counterpart-never-given": (
+        "warning",
+        "a rule asking the event's counterpart to talk, for an event kind that names none",
+    ),
+    "self-talk-risk": ("info", "talkers drawn from the subjects' own group with no relation"),
+    "unused-parameter": ("warning", "a parameter no value of the policy refers to"),
+    "unencoded-clause": (
+        "warning",
+        "a clause (or lettered part) of the source that no scope, rule, chain entry or "
+        "guidance item cites",
+    ),
+    "unused-event-kind": ("info", "an event kind no trigger rule lists"),
+    "unused-meeting-kind": ("info", "a meeting kind no window rule uses"),
+    "unused-topic": ("info", "a topic no topics rule expects"),
+    "unused-group": ("info", "a group no scope, rule, group or chain entry uses"),
+    "unused-role": ("info", "a role no group selector names"),
+    "unused-part-of-day": ("info", "a part of day no slot rule uses"),
+    # against a roster
+    "empty-in-roster": ("info", "a group with no member in this roster on the day checked"),
+    "never-applies-in-roster": (
+        "info",
+        "a rule with no one to apply to in this roster on the day checked",
+    ),
+    "duplicate-person": ("error", "person ids repeated in the roster"),
+    "orphan": (
+        "warning",
+        "a person whom chain entries name but for whom no one is answerable (4.7)",
+    ),
+    "not-covered": ("info", "a person no responsibility entry names"),
+    "responsibility-cycle": (
+        "warning",
+        "people answerable for one another in a cycle (two principals answering for each "
+        "other is only info)",
+    ),
+    "oversight-cycle": ("warning", "two people each overseeing the other's unit"),
+}
+"""Every code :func:`lint` reports: its usual level and what it means (docs/ci.md lists them)."""
+
 
 def lint(
-    policy: Policy, roster: Roster | None = None, *, on: date | None = None, file: str = "<policy>"
+    policy: Policy,
+    roster: Roster | None = None,
+    *,
+    on: date | None = None,
+    file: str = "<policy>",
+    roster_file: str = "<roster>",
 ) -> list[Problem]:
-    """Every static finding about ``policy`` (and, with ``roster``, about the chain on ``on``)."""
+    """Every static finding about ``policy`` (and, with ``roster``, about the chain on ``on``).
+
+    Findings about the policy carry ``file`` and the path of the node concerned; findings
+    about one person of the roster carry ``roster_file`` and the path ``("people", index)``,
+    so a caller can point at the person's record instead of at the policy.
+    """
     out: list[Problem] = []
 
-    def add(code: str, level: Level, path: tuple[str | int, ...], message: str) -> None:
-        out.append(Problem(message, file=file, path=path, code=code, level=level))
+    def add(
+        code: str, level: Level, path: tuple[str | int, ...], message: str, where: str = file
+    ) -> None:
+        out.append(Problem(message, file=where, path=path, code=code, level=level))
 
     empty = _empty_groups(policy)
     _never_applies(policy, empty, add)
+    _impossible_relations(policy, add)
     _duplicates(policy, add)
-    _unanswered_triggers(policy, add)
+    _unanswered_triggers(policy, empty, add)
     _unused(policy, add)
     if roster is not None:
-        _roster_checks(policy, roster, on or date.today(), add)
+        _roster_checks(policy, roster, on or date.today(), add, roster_file)
     return out
 
 
@@ -134,14 +209,7 @@ def _never_applies(policy: Policy, empty: dict[str, str], add: Any) -> None:
                 f"scope {scope.id!r} can have no pair: group {dead[0]!r} is empty by definition",
             )
     for i, rule in enumerate(policy.rules):
-        names: list[str] = []
-        if isinstance(rule, FrequencyRule | WindowRule) and rule.scope in scopes:
-            names = list(scopes[rule.scope].between)
-        elif isinstance(rule, CoverageRule | SlotRule):
-            names = [rule.talkers, rule.counterparts]
-        elif isinstance(rule, AnchorRule | TriggerRule):
-            names = [rule.subjects]
-        dead = [g for g in names if g in empty]
+        dead = [g for g in _rule_groups(rule, scopes) if g in empty]
         if dead:
             add(
                 "never-applies",
@@ -149,6 +217,96 @@ def _never_applies(policy: Policy, empty: dict[str, str], add: Any) -> None:
                 ("rules", i),
                 f"rule {rule.id!r} can never apply: group {dead[0]!r} is empty by definition",
             )
+
+
+def _rule_groups(rule: Any, scopes: dict[str, Any]) -> list[str]:
+    """The groups a rule needs members of to produce any obligation."""
+    if isinstance(rule, FrequencyRule | WindowRule) and rule.scope in scopes:
+        return list(scopes[rule.scope].between)
+    if isinstance(rule, CoverageRule | SlotRule):
+        return [rule.talkers, rule.counterparts]
+    if isinstance(rule, AnchorRule | TriggerRule):
+        return [rule.subjects]
+    return []
+
+
+# --------------------------------------------------------------------------- relations
+
+
+def _excluded_roles(policy: Policy) -> dict[str, set[str]]:
+    """For each group: roles its members can never hold, by the selectors alone.
+
+    A selector's ``no_role`` excludes roles outright; a group defined by ``in_group`` (member
+    of at least one of them) excludes what every one of those groups excludes. ``any_role``
+    excludes nothing: a member may hold other roles besides.
+    """
+    selectors = {g.id: g.members for g in policy.groups}
+    memo: dict[str, set[str]] = {}
+
+    def excluded(gid: str, trail: frozenset[str]) -> set[str]:
+        if gid in memo:
+            return memo[gid]
+        sel = selectors.get(gid)
+        if sel is None or gid in trail:
+            return set()
+        out = set(sel.no_role or ())
+        if sel.in_group:
+            parts = [excluded(g, trail | {gid}) for g in sel.in_group]
+            out |= set.intersection(*parts) if parts else set()
+        memo[gid] = out
+        return out
+
+    return {g.id: excluded(g.id, frozenset()) for g in policy.groups}
+
+
+def _impossible_relations(policy: Policy, add: Any) -> None:
+    """Relations ``heads_unit`` / ``heads_branch`` that no member of the source group can have.
+
+    The relation holds only when the person holds, that day, a policy role whose ``heads`` is
+    the unit (branch); roles outside the policy's vocabulary do not count. So a policy with no
+    such role, or a source group whose selector excludes every such role, makes every scope,
+    rule and chain entry using the relation inert.
+    """
+    heads: dict[str, set[str]] = {"heads_unit": set(), "heads_branch": set()}
+    for role in policy.roles:
+        if role.heads is not None:
+            heads["heads_" + role.heads].add(role.id)
+    excluded = _excluded_roles(policy)
+
+    def check(path: tuple[str | int, ...], what: str, source: str, relations: list[str]) -> None:
+        for relation in relations:
+            if relation not in heads:
+                continue
+            possible = heads[relation] - excluded.get(source, set())
+            if not possible:
+                kind = relation.removeprefix("heads_")
+                why = (
+                    f"no role of the policy heads a {kind}"
+                    if not heads[relation]
+                    else f"group {source!r} excludes every role heading a {kind} "
+                    f"({', '.join(sorted(heads[relation]))})"
+                )
+                add(
+                    "impossible-relation",
+                    "warning",
+                    path,
+                    f"{what} needs relation {relation} from group {source!r}, which can never "
+                    f"hold: {why}",
+                )
+
+    for i, scope in enumerate(policy.scopes):
+        check(("scopes", i, "relation"), f"scope {scope.id!r}", scope.between[0],
+              list(scope.relation))  # fmt: skip
+    for i, rule in enumerate(policy.rules):
+        if isinstance(rule, CoverageRule | SlotRule):
+            check(("rules", i, "relation"), f"rule {rule.id!r}", rule.talkers, list(rule.relation))
+        if isinstance(rule, TriggerRule | AnchorRule) and isinstance(rule.talker, TalkerByGroup):
+            check(("rules", i, "talker", "relation"), f"rule {rule.id!r}", rule.talker.group,
+                  list(rule.talker.relation))  # fmt: skip
+    if policy.responsibility is not None:
+        for i, entry in enumerate(policy.responsibility.entries):
+            check(("responsibility", "entries", i, "relation"), f"responsibility entry {i}",
+                  entry.answerable, list(entry.relation))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -199,14 +357,40 @@ def _duplicates(policy: Policy, add: Any) -> None:
                     f"rule {weak.id!r} is implied by rule {strong.id!r} (same scope, a finer "
                     "period, enough talks): meeting the latter always meets it",
                 )
+    windows = [(i, r) for i, r in enumerate(policy.rules) if isinstance(r, WindowRule)]
+    for i, wide in windows:
+        for j, narrow in windows:
+            if (
+                i == j
+                or wide.scope != narrow.scope
+                or wide.meeting != narrow.meeting
+                or _signature(wide) == _signature(narrow)
+                or narrow.level != "must"
+                or narrow.at_least < wide.at_least
+            ):
+                continue
+            inside = (
+                narrow.days_before <= wide.days_before
+                and narrow.days_after <= wide.days_after
+                and (wide.include_meeting_day or not narrow.include_meeting_day)
+            )
+            if inside:
+                add(
+                    "shadowed-rule",
+                    "info",
+                    ("rules", i),
+                    f"rule {wide.id!r} is implied by rule {narrow.id!r} (same scope and meeting, "
+                    "a window inside its window, enough talks): meeting the latter always "
+                    "meets it",
+                )
 
 
 # --------------------------------------------------------------------------- triggers
 
 
-def _unanswered_triggers(policy: Policy, add: Any) -> None:
+def _unanswered_triggers(policy: Policy, empty: dict[str, str], add: Any) -> None:
     chain = policy.responsibility
-    subjects = {e.subjects for e in chain.entries} if chain else set()
+    subjects = {e.subjects for e in chain.entries if e.answerable not in empty} if chain else set()
     for i, rule in enumerate(policy.rules):
         if not isinstance(rule, TriggerRule | AnchorRule):
             continue
@@ -233,6 +417,14 @@ def _unanswered_triggers(policy: Policy, add: Any) -> None:
                     f"rule {rule.id!r} asks the event's counterpart to talk, but event kind "
                     f"{lacking[0]!r} has no counterpart (has_counterpart: false)",
                 )
+        if isinstance(talker, TalkerByGroup) and talker.group in empty:
+            add(
+                "unanswered-trigger",
+                "warning",
+                ("rules", i, "talker", "group"),
+                f"rule {rule.id!r}: its talkers' group {talker.group!r} is empty by definition "
+                f"({empty[talker.group]}), so no one ever owes the talk",
+            )
         if (
             isinstance(talker, TalkerByGroup)
             and talker.group == rule.subjects
@@ -337,25 +529,47 @@ def _references(policy: Policy) -> dict[str, set[str]]:
 # --------------------------------------------------------------------------- roster
 
 
-def _roster_checks(policy: Policy, roster: Roster, on: date, add: Any) -> None:
+def _roster_checks(policy: Policy, roster: Roster, on: date, add: Any, roster_file: str) -> None:
     ids = [p.id for p in roster.people]
     people = list({p.id: p for p in roster.people}.values())
+    position = {pid: i for i, pid in reversed(list(enumerate(ids)))}  # first occurrence
+
+    def about(pid: str) -> tuple[str | int, ...]:
+        return ("people", position[pid])
+
     org = Org(policy, people)
     groups = _index(policy.groups)
+    empty_here: set[str] = set()
     for group in policy.groups:
         if not org.members_on(group.id, on):
+            empty_here.add(group.id)
             add(
                 "empty-in-roster",
                 "info",
                 ("groups", groups[group.id]),
                 f"group {group.id!r} has no member in this roster on {on}",
             )
+    scopes = {s.id: s for s in policy.scopes}
+    for i, rule in enumerate(policy.rules):
+        dead = [g for g in _rule_groups(rule, scopes) if g in empty_here]
+        if dead:
+            add(
+                "never-applies-in-roster",
+                "info",
+                ("rules", i),
+                f"rule {rule.id!r} has no one to apply to in this roster on {on}: group "
+                f"{dead[0]!r} has no member",
+            )
     if len(ids) != len(people):
+        counts = Counter(ids)
+        repeated = sorted(pid for pid, n in counts.items() if n > 1)
         add(
             "duplicate-person",
             "error",
-            ("roster",),
-            f"{len(ids) - len(people)} duplicate person id(s) in the roster",
+            ("people", ids.index(repeated[0], position[repeated[0]] + 1)),
+            f"{len(ids) - len(people)} duplicate person id(s) in the roster: "
+            + ", ".join(repeated),
+            roster_file,
         )
     chain = policy.responsibility
     if chain is None:
@@ -371,15 +585,17 @@ def _roster_checks(policy: Policy, roster: Roster, on: date, add: Any) -> None:
             add(
                 "orphan",
                 "warning",
-                ("responsibility",),
+                about(person.id),
                 f"{person.name or person.id} ({person.id}) has no one answerable for them on {on}",
+                roster_file,
             )
         elif not applies:
             add(
                 "not-covered",
                 "info",
-                ("responsibility",),
+                about(person.id),
                 f"{person.name or person.id} ({person.id}) matches no responsibility entry",
+                roster_file,
             )
     for cycle in _cycles(answers):
         if len(cycle) == 2:
@@ -408,9 +624,10 @@ def _roster_checks(policy: Policy, roster: Roster, on: date, add: Any) -> None:
                 add(
                     "oversight-cycle",
                     "warning",
-                    ("roster",),
+                    about(min(person.id, other)),
                     f"{person.id} oversees the unit of {other} ({unit_of[other]!r}) and {other} "
                     f"oversees the unit of {person.id} ({person.unit!r})",
+                    roster_file,
                 )
 
 

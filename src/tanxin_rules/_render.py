@@ -19,7 +19,15 @@ from ._org import Org
 from ._policy import Policy
 from ._report import Obligation, Report
 
-__all__ = ["csv_cell", "explain_obligation", "explain_person", "report_csv", "report_table"]
+__all__ = [
+    "csv_cell",
+    "explain_obligation",
+    "explain_obligation_data",
+    "explain_person",
+    "explain_person_data",
+    "report_csv",
+    "report_table",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -252,3 +260,48 @@ def explain_person(
     for finding in findings:
         lines.append(f"finding {finding.severity} {finding.code}: {finding.message.en}")
     return "\n".join(lines) + "\n"
+
+
+def explain_obligation_data(
+    report: Report, policy: Policy, obligation: Obligation
+) -> dict[str, object]:
+    """What :func:`explain_obligation` prints, as JSON-ready data for other programs."""
+    index = next(i for i, r in enumerate(policy.rules) if r.id == obligation.rule)
+    clause = next(
+        (c for c in policy.source.clauses
+         if obligation.clause in {c.id} | {c.id + p for p in c.parts}),
+        None,
+    )  # fmt: skip
+    return {
+        "as_of": report.as_of.isoformat(),
+        "obligation": obligation.model_dump(mode="json"),
+        "rule": policy.rules[index].model_dump(mode="json", by_alias=True),
+        "clause": clause.model_dump(mode="json") if clause is not None else None,
+        "interpretations": [
+            p.model_dump(mode="json") for p in policy.parameters_of(("rules", index))
+        ],
+    }
+
+
+def explain_person_data(
+    report: Report, policy: Policy, roster: Roster, person: str, on: date | None = None
+) -> dict[str, object]:
+    """What :func:`explain_person` prints, as JSON-ready data for other programs."""
+    day = on or report.period_end
+    org = Org(policy, list({p.id: p for p in roster.people}.values()))
+    return {
+        "person": person,
+        "name": org.people[person].name,
+        "as_of": report.as_of.isoformat(),
+        "answerable_on": day.isoformat(),
+        "answerable": org.answerable_people(person, day),
+        "answers_for": [
+            o.model_dump(mode="json") for o in report.obligations if person in o.responsible
+        ],
+        "owed_to_or_about": [
+            o.model_dump(mode="json")
+            for o in report.obligations
+            if person in o.parties and person not in o.responsible
+        ],
+        "findings": [f.model_dump(mode="json") for f in report.findings if f.record == person],
+    }

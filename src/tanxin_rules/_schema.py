@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from ._inputs import History, Roster
 from ._policy import Policy
 from ._report import Report
+from ._scenarios import ScenarioFile
 
 __all__ = ["SCHEMA_KINDS", "json_schema"]
 
@@ -29,15 +30,21 @@ _PARAM_REF = {
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    return {"policy": Policy, "roster": Roster, "history": History, "report": Report}
+    return {
+        "policy": Policy,
+        "roster": Roster,
+        "history": History,
+        "report": Report,
+        "scenarios": ScenarioFile,
+    }
 
 
-SCHEMA_KINDS = ("policy", "roster", "history", "report")
+SCHEMA_KINDS = ("policy", "roster", "history", "report", "scenarios")
 """The schemas :func:`json_schema` can produce."""
 
 
 def json_schema(kind: str = "policy") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a policy file, roster, history or report."""
+    """The JSON Schema (draft 2020-12) of a policy, roster, history, report or scenario file."""
     models = _models()
     if kind not in models:
         raise ValueError(f"unknown schema {kind!r}; choose one of {', '.join(SCHEMA_KINDS)}")
