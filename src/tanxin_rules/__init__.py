@@ -7,7 +7,8 @@ analysis), :func:`run_scenarios` (scenario tests and rule coverage), :func:`diff
 (what an edit of a policy changes on real data), :func:`schedule` (slots and windows in a
 range), :func:`json_schema`, and :func:`main`, the command line. Everything public is
 importable from here; modules whose names start with ``_`` are private. Hypothesis
-strategies live in :mod:`tanxin_rules.testing`.
+strategies live in :mod:`tanxin_rules.testing`. Many independent organisations are evaluated
+in parallel with :func:`evaluate_many` (docs/performance.md).
 """
 
 from ._calendar import (
@@ -54,6 +55,7 @@ from ._inputs import (
 )
 from ._lint import lint
 from ._loading import load_policy
+from ._many import Partition, PartitionError, evaluate_many, evaluate_partition
 from ._policy import (
     AnchorRule,
     CoverageRule,
@@ -114,6 +116,8 @@ __all__ = [
     "ObligationChange",
     "ObligationState",
     "ObligationTotals",
+    "Partition",
+    "PartitionError",
     "Person",
     "PersonSummary",
     "Policy",
@@ -151,6 +155,8 @@ __all__ = [
     "deadline_date",
     "diff_policies",
     "evaluate",
+    "evaluate_many",
+    "evaluate_partition",
     "json_schema",
     "lint",
     "load_history",

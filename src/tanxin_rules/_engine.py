@@ -11,7 +11,9 @@ so that every talk, event and reply request is accounted for.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from ._calendar import (
 )
 from ._errors import CalendarError, InputError, Problem
 from ._inputs import Event, History, Person, Roster, Talk
-from ._org import Interval, Org, intersect, merge
+from ._org import Interval, Org, Standing, intersect, merge
 from ._policy import (
     AnchorRule,
     CoverageRule,
@@ -38,6 +40,7 @@ from ._policy import (
     FrequencyRule,
     MannerRule,
     Policy,
+    Relation,
     RollingPeriod,
     Rule,
     Scope,
@@ -49,6 +52,7 @@ from ._policy import (
     TriggerRule,
     WindowRule,
 )
+from ._reading import gc_paused
 from ._report import (
     Finding,
     Obligation,
@@ -67,27 +71,168 @@ __all__ = ["evaluate"]
 
 Status = Literal["met", "pending", "overdue"]
 
+_NO_HIT: frozenset[str] = frozenset()
 
-@dataclass(slots=True)
+
+class _Who:
+    """A person of the roster as the talk loop meets them, made on their first talk.
+
+    Everything a talk asks about a participant sits here, one object: the roster's own id
+    string (so later look-ups compare strings by identity), unit and branch interned per
+    evaluation (so a relation compares pointers), and — when their standing does not change
+    during the evaluation period, as for most people — their groups, presence and headship
+    in the period, read without a date search. With a million talks over a heap of a few
+    gigabytes, what costs is following pointers to scattered objects; this keeps it to one.
+    """
+
+    __slots__ = (
+        "active",
+        "branch",
+        "groups",
+        "heads",
+        "id",
+        "oversees",
+        "standing",
+        "talks",
+        "unit",
+    )
+
+    def __init__(self, standing: Standing, start: date, end: date, canon: dict[str, str]) -> None:
+        person = standing.person
+        self.standing = standing
+        self.id = person.id
+        self.talks: list[_Talk] = []
+        """Every usable talk of the person, in id order."""
+        self.unit = None if person.unit is None else canon.setdefault(person.unit, person.unit)
+        self.branch = (
+            None if person.branch is None else canon.setdefault(person.branch, person.branch)
+        )
+        self.oversees = (
+            frozenset(canon.setdefault(u, u) for u in person.oversees)
+            if person.oversees
+            else _NO_HIT
+        )
+        i = standing.at(start)
+        if standing.segments[i].end >= end:  # one standing over the whole period
+            self.groups: frozenset[str] | None = standing.groups[i]
+            self.active: bool | None = standing.active[i]
+            self.heads: int | None = standing.heads[i]
+        else:
+            self.groups = self.active = self.heads = None
+
+    def groups_on(self, day: date, in_period: bool) -> frozenset[str]:
+        """The groups the person is in on ``day`` (``in_period``: the day is in the period)."""
+        if in_period and self.groups is not None:
+            return self.groups
+        standing = self.standing
+        return standing.groups[standing.at(day)]
+
+    def active_on(self, day: date, in_period: bool) -> bool:
+        """Whether the person is in the organisation on ``day``."""
+        if in_period and self.active is not None:
+            return self.active
+        standing = self.standing
+        return standing.active[standing.at(day)]
+
+    def heads_on(self, day: date, in_period: bool) -> int:
+        """Head flags on ``day``: 1 heads a unit, 2 a branch (see :class:`Standing`)."""
+        if in_period and self.heads is not None:
+            return self.heads
+        standing = self.standing
+        return standing.heads[standing.at(day)]
+
+
+def _related(relations: Sequence[Relation], a: _Who, b: _Who, day: date, in_period: bool) -> bool:
+    """:meth:`Org.related` for two participants of a talk (same answers, fewer look-ups)."""
+    for rel in relations:
+        if rel == "oversees":
+            ok = b.unit is not None and b.unit in a.oversees
+        elif rel == "same_unit":
+            ok = a.unit is not None and a.unit is b.unit
+        elif rel == "same_branch":
+            ok = a.branch is not None and a.branch is b.branch
+        elif rel == "heads_unit":
+            ok = (
+                a.unit is not None
+                and a.unit is b.unit
+                and bool(
+                    (a.heads if in_period and a.heads is not None else a.heads_on(day, False)) & 1
+                )
+            )
+        else:
+            ok = (
+                a.branch is not None
+                and a.branch is b.branch
+                and bool(a.heads_on(day, in_period) & 2)
+            )
+        if not ok:
+            return False
+    return True
+
+
 class _Talk:
-    talk: Talk
-    people: tuple[str, ...]
-    collective: bool
-    index: int
+    """A usable talk: the record, its distinct participants (sorted), how it counts.
+
+    The participants are kept in slots — the first two, then any more — rather than in a
+    tuple of their own: a million talks, 48 MB less.
+    """
+
+    __slots__ = ("a", "b", "collective", "covered", "date", "hit", "more", "talk")
+
+    def __init__(
+        self,
+        talk: Talk,
+        a: _Who,
+        b: _Who,
+        more: tuple[_Who, ...],
+        collective: bool,
+        hit: frozenset[str],
+        covered: bool,
+    ) -> None:
+        self.talk = talk
+        self.a = a
+        self.b = b
+        self.more = more
+        self.collective = collective
+        self.date = talk.date
+        self.hit = hit
+        """The scopes of topics rules that cover the talk."""
+        self.covered = covered
+        """Whether a scope of no topics rule covers the talk."""
+
+    @property
+    def who(self) -> tuple[_Who, ...]:
+        """The participants, sorted by id."""
+        return (self.a, self.b, *self.more)
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The participants' ids, sorted."""
+        return (self.a.id, self.b.id, *(w.id for w in self.more))
+
+
+_by_date = operator.attrgetter("date")
+_reply_requests = operator.attrgetter("reply_requests")
+
+
+def _by_date_id(talk: _Talk) -> tuple[date, str]:
+    return talk.date, talk.talk.id
 
 
 class _Timeline:
-    """Talks sorted by date, with the dates alongside for range lookups by bisection."""
+    """Talks sorted by date (then id), with the dates alongside for range look-ups."""
 
     __slots__ = ("dates", "talks")
 
-    def __init__(self) -> None:
-        self.talks: list[_Talk] = []
-        self.dates: list[date] = []
+    def __init__(self, talks: list[_Talk] | None = None) -> None:
+        """``talks`` must be in id order (the engine's order); they are sorted by date here.
 
-    def seal(self) -> None:
-        self.talks.sort(key=lambda t: (t.talk.date, t.talk.id))
-        self.dates = [t.talk.date for t in self.talks]
+        The sort is stable, so talks of one day stay in id order: the order (date, id) without
+        building a key tuple per talk — which, over a million talks, is what sorting cost.
+        """
+        self.talks: list[_Talk] = talks if talks is not None else []
+        self.talks.sort(key=_by_date)
+        self.dates: list[date] = [t.date for t in self.talks]
 
     def between(self, lo: date, hi: date) -> list[_Talk]:
         """Talks dated ``lo``…``hi``, inclusive, in date order."""
@@ -108,13 +253,69 @@ class _State:
     lines: Mapping[tuple[str, str], tuple[str, int]]
     findings: list[Finding] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
-    pair_talks: dict[tuple[str, str], _Timeline] = field(default_factory=dict)
-    person_talks: dict[str, _Timeline] = field(default_factory=dict)
+    who: dict[str, _Who] = field(default_factory=dict)
+    """The people met in talks, by id (see :class:`_Who`)."""
+    canon: dict[str, str] = field(default_factory=dict)
+    talk_ids: list[str] = field(default_factory=list)
+    """The id of every talk record given, in order."""
+    with_requests: list[_Talk] = field(default_factory=list)
+    """Usable talks with reply requests, in id order."""
+    timelines: dict[str, _Timeline] = field(default_factory=dict)
+    pair_index: dict[str, dict[str, _Timeline]] = field(default_factory=dict)
     talks: list[_Talk] = field(default_factory=list)
-    used_talks: set[int] = field(default_factory=set)
+    used_talks: set[_Talk] = field(default_factory=set)
+    """Talks counted towards at least one obligation."""
     used_events: set[str] = field(default_factory=set)
     collective_ok: frozenset[str] = frozenset()
     min_collective: int = 3
+
+    def person_talks(self, pid: str) -> _Timeline:
+        """Every usable talk of ``pid``, by date (built on first use: most people are never
+        asked about, and a million talks need not be sorted into a hundred thousand lists)."""
+        timeline = self.timelines.get(pid)
+        if timeline is None:
+            who = self.who.get(pid)
+            if who is None:
+                return _EMPTY
+            timeline = self.timelines[pid] = _Timeline(who.talks)
+        return timeline
+
+    def pair_talks(self, a: str, b: str) -> _Timeline:
+        """One-to-one talks between ``a`` and ``b``, by date.
+
+        Indexed per person on first use, from the side with fewer talks: only the people
+        obligations name between two people (leaders, heads, subjects of events) are indexed.
+        """
+        index = self.pair_index.get(a)
+        other = b
+        if index is None:
+            index = self.pair_index.get(b)
+            other = a
+            if index is None:
+                if self._count(a) <= self._count(b):
+                    index, other = self._index_pairs(a), b
+                else:
+                    index, other = self._index_pairs(b), a
+        return index.get(other, _EMPTY)
+
+    def _count(self, pid: str) -> int:
+        who = self.who.get(pid)
+        return len(who.talks) if who is not None else 0
+
+    def _index_pairs(self, pid: str) -> dict[str, _Timeline]:
+        found: dict[str, list[_Talk]] = defaultdict(list)
+        for talk in self.person_talks(pid).talks:
+            if not talk.collective:
+                x, y = talk.a, talk.b
+                found[y.id if x.id == pid else x.id].append(talk)
+        index: dict[str, _Timeline] = {}
+        for other, talks in found.items():
+            timeline = _Timeline.__new__(_Timeline)  # already in (date, id) order
+            timeline.talks = talks
+            timeline.dates = [t.date for t in talks]
+            index[other] = timeline
+        self.pair_index[pid] = index
+        return index
 
     def name(self, pid: str) -> str:
         person = self.org.people.get(pid)
@@ -163,7 +364,25 @@ def evaluate(
     finding says so. ``findings`` are carried into the report (e.g. records a reader could not
     use); ``lines`` maps ``(record kind, id)`` to ``(file, line)`` so findings can point at
     the record. Raises :class:`InputError` only for an unusable period.
+
+    Python's cyclic garbage collector is paused while evaluating (and restored after): the
+    engine allocates many small objects and frees them by reference counting, and with a large
+    roster and history in memory every collection would walk all of it again, for nothing.
     """
+    with gc_paused():
+        return _evaluate(policy, roster, history, period, as_of, holidays, findings, lines)
+
+
+def _evaluate(
+    policy: Policy,
+    roster: Roster,
+    history: History,
+    period: tuple[date, date],
+    as_of: date,
+    holidays: HolidayCalendar | None,
+    findings: Iterable[Finding],
+    lines: Mapping[tuple[str, str], tuple[str, int]] | None,
+) -> Report:
     start, end = period
     if end < start:
         raise InputError(
@@ -220,7 +439,14 @@ def evaluate(
     _scope_findings(state, talks)
     _responsibility_gaps(state)
     _talk_leftovers(state, talks)
-    return _report(state, history, talks)
+    report = _report(state, history, talks)
+    # A person's talks point back at the person (_Who.talks ↔ _Talk.a, b): a cycle through
+    # every talk. Broken here, reference counting frees the engine's working state now
+    # instead of leaving it (hundreds of megabytes for a million talks) to a later full
+    # collection of the cyclic GC.
+    for who in state.who.values():
+        who.talks = []
+    return report
 
 
 # --------------------------------------------------------------------------- records
@@ -315,17 +541,43 @@ def _people(state: _State, roster: Roster) -> list[Person]:
 def _talks(
     state: _State, records: Sequence[Talk], manner: MannerRule | None, event_ids: set[str]
 ) -> list[_Talk]:
-    dup = _duplicates([t.id for t in records])
-    groups: dict[str, list[tuple[int, Talk]]] = defaultdict(list)
-    for i, talk in enumerate(records):
-        groups[talk.id].append((i, talk))
+    # Ids in order without a dictionary of a million fresh strings: sort the positions by id
+    # (stable, so the first copy of a repeated id comes first; linear on sorted input).
+    ids = state.talk_ids = [t.id for t in records]
+    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
+        order: Sequence[int] = range(len(ids))  # already in id order, as exports usually are
+    else:
+        order = sorted(range(len(ids)), key=ids.__getitem__)
     usable: list[_Talk] = []
     topics = {t.id for t in state.policy.topics}
-    for tid in sorted(groups):
-        copies = groups[tid]
-        index, talk = copies[0]
-        if tid in dup:
-            if any(c != talk for _, c in copies):
+    standing_of = state.org.standing
+    as_of, start, end = state.as_of, state.start, state.end
+    plan = _ScopePlan(
+        state.policy.scopes,
+        {sid for r in state.policy.rules if isinstance(r, TopicsRule) for sid in r.scopes},
+    )
+    whos, canon = state.who, state.canon
+
+    def meet(pid: str) -> _Who | None:
+        standing = standing_of(pid)
+        if standing is None:
+            return None
+        found = whos[pid] = _Who(standing, start, end, canon)
+        return found
+
+    count = len(order)
+    k = 0
+    while k < count:
+        index = order[k]
+        tid = ids[index]
+        talk = records[index]
+        k += 1
+        if k < count and ids[order[k]] == tid:
+            copies = [index]
+            while k < count and ids[order[k]] == tid:
+                copies.append(order[k])
+                k += 1
+            if any(records[c] != talk for c in copies):
                 state.finding(
                     "duplicate-id",
                     "error",
@@ -344,20 +596,72 @@ def _talks(
                 f"談話記錄 {tid} 重複 {len(copies)} 次，內容相同，按一次計。",
                 f"Talk {tid} is listed {len(copies)} times with identical contents; counted once.",
             )
-        people = tuple(sorted(set(talk.participants)))
-        unknown = [p for p in people if p not in state.org.people]
-        if unknown:
-            state.finding(
-                "unknown-person",
-                "error",
-                "talk",
-                tid,
-                f"談話記錄 {tid} 的參加人 {', '.join(unknown)} 不在名冊中，記錄未使用。",
-                f"Talk {tid} names {', '.join(unknown)}, not on the roster; the "
-                "record is not used.",
-            )
-            continue
-        away = [p for p in people if not state.org.is_active(p, talk.date)]
+        participants = talk.participants
+        if len(participants) == 2 and talk.mode == "individual":
+            # The fast lane: the shape of nearly every talk — two people on the roster, both
+            # in the organisation that day, one-to-one, not after as-of, nothing to find. Any
+            # other talk, or any doubt, takes the full path below, which gives every finding.
+            x, y = participants
+            wx = whos.get(x) or meet(x)
+            wy = whos.get(y) or meet(y)
+            day = talk.date
+            initiator = talk.initiator
+            within = start <= day <= end
+            if (
+                wx is not None
+                and wy is not None
+                and x != y
+                and day <= as_of
+                and not talk.reply_requests
+                and (initiator is None or initiator in participants)
+                and (talk.answers_event is None or talk.answers_event in event_ids)
+                and topics.issuperset(talk.topics)
+                and (wx.active if within and wx.active is not None else wx.active_on(day, False))
+                and (wy.active if within and wy.active is not None else wy.active_on(day, False))
+            ):
+                if x < y:
+                    hit, covered = plan.pair(wx, wy, day, within)
+                    entry = _Talk(talk, wx, wy, (), False, hit, covered)
+                else:
+                    hit, covered = plan.pair(wy, wx, day, within)
+                    entry = _Talk(talk, wy, wx, (), False, hit, covered)
+                usable.append(entry)
+                wx.talks.append(entry)
+                wy.talks.append(entry)
+                continue
+        # From here on a participant is a _Who, found once per talk.
+        who: tuple[_Who, ...] | None = None
+        if len(participants) == 2:
+            x, y = participants
+            wx, wy = whos.get(x) or meet(x), whos.get(y) or meet(y)
+            if wx is not None and wy is not None and x != y:
+                who = (wx, wy) if x < y else (wy, wx)
+        if who is None:
+            distinct = sorted(set(participants))
+            unknown = [p for p in distinct if (whos.get(p) or meet(p)) is None]
+            if unknown:
+                state.finding(
+                    "unknown-person",
+                    "error",
+                    "talk",
+                    tid,
+                    f"談話記錄 {tid} 的參加人 {', '.join(unknown)} 不在名冊中，記錄未使用。",
+                    f"Talk {tid} names {', '.join(unknown)}, not on the roster; the "
+                    "record is not used.",
+                )
+                continue
+            who = tuple(whos[p] for p in distinct)
+        day = talk.date
+        if len(who) == 2:
+            w0, w1 = who
+            people: tuple[str, ...] = (w0.id, w1.id)
+            if w0.active and w1.active and start <= day <= end:
+                away: list[str] = []
+            else:
+                away = [w.id for w in who if not w.standing.active[w.standing.at(day)]]
+        else:
+            people = tuple(w.id for w in who)
+            away = [w.id for w in who if not w.standing.active[w.standing.at(day)]]
         if away:
             state.finding(
                 "inactive-participant",
@@ -427,7 +731,7 @@ def _talks(
                 f"Collective talk {tid} records no special circumstance justifying it.",
                 manner,
             )
-        if talk.date > state.as_of:
+        if day > as_of:
             state.finding(
                 "future-talk",
                 "warning",
@@ -438,7 +742,9 @@ def _talks(
                 "it is not counted.",
             )
             continue
-        if talk.initiator is not None and talk.initiator not in people:
+        # (``participants`` holds the same ids as ``people``, and its strings sit with the
+        # record, where the roster's copies in ``people`` are elsewhere in memory)
+        if talk.initiator is not None and talk.initiator not in participants:
             state.finding(
                 "initiator-not-participant",
                 "warning",
@@ -458,7 +764,7 @@ def _talks(
                     f"Talk {tid} lists topic {topic!r}, not in the policy's topics.",
                 )
         for request in talk.reply_requests:
-            if request.requested_by not in people:
+            if request.requested_by not in participants:
                 state.finding(
                     "requester-not-participant",
                     "warning",
@@ -477,17 +783,17 @@ def _talks(
                 f"談話記錄 {tid} 所回應的事件 {talk.answers_event} 不存在。",
                 f"Talk {tid} answers event {talk.answers_event}, which is not in the history.",
             )
-        entry = _Talk(talk, people, collective, index)
-        usable.append(entry)
-        if collective:
-            for person in people:
-                state.person_talks.setdefault(person, _Timeline()).talks.append(entry)
+        within = start <= day <= end
+        if len(who) == 2:
+            hit, covered = plan.pair(who[0], who[1], day, within)
         else:
-            state.pair_talks.setdefault((people[0], people[1]), _Timeline()).talks.append(entry)
-            for person in people:
-                state.person_talks.setdefault(person, _Timeline()).talks.append(entry)
-    for bucket in (*state.pair_talks.values(), *state.person_talks.values()):
-        bucket.seal()
+            hit, covered = plan.group(who, day, within)
+        entry = _Talk(talk, who[0], who[1], who[2:], collective, hit, covered)
+        usable.append(entry)
+        for w in who:
+            w.talks.append(entry)
+        if talk.reply_requests:
+            state.with_requests.append(entry)
     state.talks = usable
     return usable
 
@@ -574,15 +880,10 @@ def _counts(state: _State, rule: Rule, talk: _Talk) -> bool:
 
 
 def _pair_talks(state: _State, rule: Rule, a: str, b: str, lo: date, hi: date) -> list[_Talk]:
-    key = (a, b) if a < b else (b, a)
-    out = state.pair_talks.get(key, _EMPTY).between(lo, hi)
+    out = state.pair_talks(a, b).between(lo, hi)
     if rule.id in state.collective_ok:
-        out += [
-            t
-            for t in state.person_talks.get(a, _EMPTY).between(lo, hi)
-            if t.collective and b in t.people
-        ]
-        out.sort(key=lambda t: (t.talk.date, t.talk.id))
+        out += [t for t in state.person_talks(a).between(lo, hi) if t.collective and b in t.people]
+        out.sort(key=_by_date_id)
     return out
 
 
@@ -663,7 +964,7 @@ def _add(
     due = hi
     final = status or _status(state, have, need, due)
     used = sorted({t.talk.id for t in talks} | set(extra_used))
-    state.used_talks.update(t.index for t in talks)
+    state.used_talks.update(talks)
     window = Window(start=lo, due=hi)
     if final == "pending" and nxt is None:
         nxt = max(lo, state.as_of)
@@ -842,7 +1143,7 @@ def _coverage(state: _State, rule: CoverageRule) -> None:
                     continue
                 lo, hi = window
                 met: dict[str, list[_Talk]] = {}
-                for talk in state.person_talks.get(talker, _EMPTY).between(lo, hi):
+                for talk in state.person_talks(talker).between(lo, hi):
                     if not _counts(state, rule, talk):
                         continue
                     for other in talk.people:
@@ -877,7 +1178,7 @@ def _coverage(state: _State, rule: CoverageRule) -> None:
         need = math.ceil(rule.share * len(targets) - 1e-9)
         covered: dict[str, _Talk] = {}
         for target in targets:
-            for talk in state.person_talks.get(target, _EMPTY).between(span.start, span.end):
+            for talk in state.person_talks(target).between(span.start, span.end):
                 if not _counts(state, rule, talk):
                     continue
                 if not org.in_group(rule.counterparts, target, talk.talk.date):
@@ -982,7 +1283,7 @@ def _slot(state: _State, rule: SlotRule) -> None:
         talkers = [t for t in org.members_on(rule.talkers, day) if _can_meet(state, rule, t, day)]
         held: dict[str, list[_Talk]] = {}
         for talker in talkers:
-            for talk in state.person_talks.get(talker, _EMPTY).between(day, day):
+            for talk in state.person_talks(talker).between(day, day):
                 if not _counts(state, rule, talk):
                     continue
                 if talk.talk.time is None:
@@ -1018,7 +1319,7 @@ def _slot(state: _State, rule: SlotRule) -> None:
         elif talkers:
             everyone = sorted(
                 {t.talk.id: t for ts in held.values() for t in ts}.values(),
-                key=lambda t: (t.talk.date, t.talk.id),
+                key=_by_date_id,
             )
             _add(
                 state,
@@ -1083,7 +1384,7 @@ def _owed_talks(
     for ower in owers:
         for talk in _pair_talks(state, rule, subject, ower, lo, hi):
             found[talk.talk.id] = talk
-    return sorted(found.values(), key=lambda t: (t.talk.date, t.talk.id))
+    return sorted(found.values(), key=_by_date_id)
 
 
 def _anchor(state: _State, rule: AnchorRule) -> None:
@@ -1197,9 +1498,9 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
 
 
 def _follow_up(state: _State, rule: FollowUpRule) -> None:
-    for entry in state.talks:
+    for entry in state.with_requests:
         talk = entry.talk
-        if not talk.reply_requests or not state.start <= talk.date <= state.end:
+        if not state.start <= talk.date <= state.end:
             continue
         for request in sorted(talk.reply_requests, key=lambda r: r.id):
             if rule.owed_by == "initiator" and talk.initiator is not None:
@@ -1242,25 +1543,17 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
 def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
     """Out-of-scope talks (not used by any obligation) and talks missing an expected topic.
 
-    Only the scopes a question needs are checked: a talk already used by an obligation is in
-    the system, so it is only checked against the scopes of topics rules.
+    Which scopes cover each talk was found in :func:`_talks` (``hit``: the scopes of topics
+    rules; ``covered``: any other scope), while its participants were at hand; a talk is out
+    of scope when neither holds and no obligation used it.
     """
     topics_rules = [r for r in state.policy.rules if isinstance(r, TopicsRule)]
-    topic_scopes = {sid for r in topics_rules for sid in r.scopes}
-    scopes = {s.id: s for s in state.policy.scopes}
-    others = [s for s in state.policy.scopes if s.id not in topic_scopes]
-    org = state.org
+    rule_checks = [(r, frozenset(r.scopes), set(r.expected)) for r in topics_rules]
+    used = state.used_talks
     for entry in talks:
-        talk = entry.talk
-        day = talk.date
-        people = entry.people
-        pairs = [(x, y) for i, x in enumerate(people) for y in people[i + 1 :]]
-        hit = {sid for sid in topic_scopes if _covers(org, scopes[sid], pairs, day)}
-        if (
-            not hit
-            and entry.index not in state.used_talks
-            and not any(_covers(org, scope, pairs, day) for scope in others)
-        ):
+        hit = entry.hit
+        if not hit and not entry.covered and entry not in used:
+            talk = entry.talk
             state.finding(
                 "out-of-scope",
                 "info",
@@ -1271,8 +1564,11 @@ def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
                 "is not part of this system.",
             )
             continue
-        for rule in topics_rules:
-            if hit.isdisjoint(rule.scopes) or not set(rule.expected).isdisjoint(talk.topics):
+        if not hit:
+            continue
+        talk = entry.talk
+        for rule, rule_scopes, expected in rule_checks:
+            if hit.isdisjoint(rule_scopes) or not expected.isdisjoint(talk.topics):
                 continue
             names = "、".join(t.label.zh for t in state.policy.topics if t.id in rule.expected)
             names_en = ", ".join(t.label.en for t in state.policy.topics if t.id in rule.expected)
@@ -1287,41 +1583,166 @@ def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
             )
 
 
-def _covers(org: Org, scope: Scope, pairs: Sequence[tuple[str, str]], day: date) -> bool:
-    return any(
-        _in_scope(org, scope, x, y, day) or _in_scope(org, scope, y, x, day) for x, y in pairs
-    )
+_Check = tuple[str, Scope, tuple[bool, ...]]
+"""A scope whose groups hold for a pair (x, y): its id, the scope, and the directions to try
+— True for x → y, False for y → x — of which one must also satisfy the scope's relation."""
 
 
-def _in_scope(org: Org, scope: Scope, a: str, b: str, day: date) -> bool:
-    first, second = scope.between
-    return (
-        org.in_group(first, a, day)
-        and org.in_group(second, b, day)
-        and org.related(scope.relation, a, b, day)
-    )
+class _ScopePlan:
+    """For an ordered pair of group sets: which scopes the pair can be in, per direction.
+
+    Scopes without a relation are decided by the groups alone; those with one keep their
+    candidate directions, and the relation is checked per talk. Group sets are the ones
+    :class:`Org` made (one frozenset per distinct standing, shared by everyone with it), so
+    the plans are few and cached.
+    """
+
+    def __init__(self, scopes: Sequence[Scope], topic_scopes: set[str]) -> None:
+        self.topic = [s for s in scopes if s.id in topic_scopes]
+        self.other = [s for s in scopes if s.id not in topic_scopes]
+        self.cache: dict[
+            tuple[frozenset[str], frozenset[str]],
+            tuple[frozenset[str], list[_Check], bool, list[_Check]],
+        ] = {}
+
+    @staticmethod
+    def _checks(
+        scopes: Sequence[Scope], gx: frozenset[str], gy: frozenset[str]
+    ) -> tuple[set[str], list[_Check]]:
+        sure: set[str] = set()
+        maybe: list[_Check] = []
+        for scope in scopes:
+            first, second = scope.between
+            dirs = tuple(
+                d
+                for d, (ga, gb) in ((True, (gx, gy)), (False, (gy, gx)))
+                if first in ga and second in gb
+            )
+            if not dirs:
+                continue
+            if not scope.relation:
+                sure.add(scope.id)
+            else:
+                maybe.append((scope.id, scope, dirs))
+        return sure, maybe
+
+    def _plan(
+        self, gx: frozenset[str], gy: frozenset[str]
+    ) -> tuple[frozenset[str], list[_Check], bool, list[_Check]]:
+        key = (gx, gy)
+        found = self.cache.get(key)
+        if found is None:
+            sure, maybe = self._checks(self.topic, gx, gy)
+            other_sure, other_maybe = self._checks(self.other, gx, gy)
+            found = (frozenset(sure), maybe, bool(other_sure), other_maybe)
+            self.cache[key] = found
+        return found
+
+    @staticmethod
+    def _holds(check: _Check, x: _Who, y: _Who, day: date, within: bool) -> bool:
+        relation = check[1].relation
+        for d in check[2]:
+            if (
+                _related(relation, x, y, day, within)
+                if d
+                else _related(relation, y, x, day, within)
+            ):
+                return True
+        return False
+
+    def pair(self, x: _Who, y: _Who, day: date, within: bool) -> tuple[frozenset[str], bool]:
+        """Topic scopes covering the talk of ``x`` and ``y``; whether another scope covers it.
+
+        ``within``: the day is in the evaluation period (see :class:`_Who`).
+        """
+        gx = x.groups if within and x.groups is not None else x.groups_on(day, within)
+        gy = y.groups if within and y.groups is not None else y.groups_on(day, within)
+        found = self.cache.get((gx, gy))
+        if found is None:
+            found = self._plan(gx, gy)
+        sure, maybe, other_sure, other_maybe = found
+        hit = sure
+        if maybe:
+            extra = {c[0] for c in maybe if c[0] not in sure and self._holds(c, x, y, day, within)}
+            if extra:
+                hit = sure | extra
+        if other_sure:
+            return hit, True
+        for check in other_maybe:
+            if self._holds(check, x, y, day, within):
+                return hit, True
+        return hit, False
+
+    def group(self, who: Sequence[_Who], day: date, within: bool) -> tuple[frozenset[str], bool]:
+        """The same for a talk of several people: any pair of them."""
+        hit: set[str] = set()
+        covered = False
+        groups = [w.groups_on(day, within) for w in who]
+        for i in range(len(who)):
+            for j in range(i + 1, len(who)):
+                sure, maybe, other_sure, other_maybe = self._plan(groups[i], groups[j])
+                hit.update(sure)
+                hit.update(
+                    c[0]
+                    for c in maybe
+                    if c[0] not in hit and self._holds(c, who[i], who[j], day, within)
+                )
+                covered = (
+                    covered
+                    or other_sure
+                    or any(self._holds(c, who[i], who[j], day, within) for c in other_maybe)
+                )
+        return (frozenset(hit) if hit else _NO_HIT), covered
 
 
 def _responsibility_gaps(state: _State) -> None:
+    """People with no one answerable for them on their first or last day in the period.
+
+    Whether a chain entry applies to a person on a day depends only on the groups they are in
+    that day, and who may answer only on their unit, branch and the day
+    (:meth:`Org.answerable_candidates`): both are looked up once per distinct combination,
+    not once per person.
+    """
     chain = state.policy.responsibility
     if chain is None:
         return
     org = state.org
-    clip: list[Interval] = [(state.start, state.end)]
+    start, end = state.start, state.end
+    clip: list[Interval] = [(start, end)]
+    memo: dict[tuple[object, ...], list[list[str]]] = {}
     for person in org.iter_people():
-        days = intersect(org.active_intervals(person.id), clip)
-        if not days:
-            continue
-        for day in sorted({days[0][0], days[-1][1]}):
-            applies = org.answerable(person.id, day)
-            if applies and not any(people for _, people in applies):
+        pid = person.id
+        standing = org.standing(pid)
+        assert standing is not None
+        at = standing.at(start)
+        if standing.segments[at].end >= end:  # one standing all period (most people)
+            if not standing.active[at]:
+                continue
+            days = [(start, standing.groups[at])] if start == end else [
+                (start, standing.groups[at]),
+                (end, standing.groups[at]),
+            ]  # fmt: skip
+        else:
+            active = intersect(org.active_intervals(pid), clip)
+            if not active:
+                continue
+            days = [
+                (day, standing.groups[standing.at(day)])
+                for day in sorted({active[0][0], active[-1][1]})
+            ]
+        for day, groups in days:
+            key = (groups, person.unit, person.branch, day)
+            applies = memo.get(key)
+            if applies is None:
+                applies = memo[key] = [c for _, c in org.answerable_candidates(pid, day)]
+            if applies and not any(a != pid for candidates in applies for a in candidates):
                 state.finding(
                     "no-one-answerable",
                     "warning",
                     "person",
-                    person.id,
-                    f"{state.name(person.id)} 於 {day} 無人負責（4.7 層層負責制出現空缺）。",
-                    f"On {day} no one is answerable for {state.name(person.id)}: a gap "
+                    pid,
+                    f"{state.name(pid)} 於 {day} 無人負責（4.7 層層負責制出現空缺）。",
+                    f"On {day} no one is answerable for {state.name(pid)}: a gap "
                     "in the responsibility chain.",
                 )
                 break
@@ -1330,7 +1751,7 @@ def _responsibility_gaps(state: _State) -> None:
 def _talk_leftovers(state: _State, talks: Sequence[_Talk]) -> None:
     for entry in talks:
         talk = entry.talk
-        if entry.index in state.used_talks:
+        if entry in state.used_talks:
             continue
         if not state.start <= talk.date <= state.end:
             state.finding(
@@ -1363,12 +1784,13 @@ def _report(state: _State, history: History, talks: Sequence[_Talk]) -> Report:
     by_person: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     slot = {"met": 0, "pending": 1, "overdue": 2}
     todo: dict[str, list[TodoItem]] = defaultdict(list)
+    rules = {r.id: r for r in state.policy.rules}
     for ob in obligations:
         by_rule[ob.rule][slot[ob.status]] += 1
         for person in ob.responsible:
             by_person[person][slot[ob.status]] += 1
             if ob.status != "met":
-                rule = state.policy.rule(ob.rule)
+                rule = rules[ob.rule]
                 todo[person].append(
                     TodoItem(
                         obligation=ob.id,
@@ -1382,9 +1804,11 @@ def _report(state: _State, history: History, talks: Sequence[_Talk]) -> Report:
                 )
     counts = [sum(v[i] for v in by_rule.values()) for i in range(3)]
     flagged_talks = {f.record for f in findings if f.record_kind == "talk"}
-    used_ids = {t.talk.id for t in talks if t.index in state.used_talks}
-    all_talk_ids = {t.id for t in history.talks}
-    unmatched = all_talk_ids - used_ids - flagged_talks
+    ids = state.talk_ids  # of history.talks, in order
+    used_ids = {t.talk.id for t in state.used_talks}
+    all_talk_ids = set(ids)
+    flagged_talks &= all_talk_ids
+    unmatched = len(all_talk_ids) - len(used_ids | flagged_talks)  # (used ⊆ all): no copies
     flagged_events = {f.record for f in findings if f.record_kind == "event"}
     summary = Summary(
         obligations=len(obligations),
@@ -1417,12 +1841,12 @@ def _report(state: _State, history: History, talks: Sequence[_Talk]) -> Report:
         ],
         talks=len(history.talks),
         talks_used=len(used_ids),
-        talks_flagged=len(flagged_talks & all_talk_ids),
-        talks_unmatched=len(unmatched),
+        talks_flagged=len(flagged_talks),
+        talks_unmatched=unmatched,
         events=len(history.events),
         events_used=len(state.used_events),
         events_flagged=len(flagged_events & {e.id for e in history.events}),
-        reply_requests=sum(len(t.reply_requests) for t in history.talks),
+        reply_requests=sum(map(len, map(_reply_requests, history.talks))),
         people=len(state.org.people),
         people_flagged=len({f.record for f in findings if f.record_kind == "person"}),
     )

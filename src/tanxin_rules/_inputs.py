@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ._types import ClockTime, IsoDate, Model
+from ._types import EMPTY_LIST, ClockTime, IsoDate, Model
 
 __all__ = [
     "Branch",
@@ -66,10 +66,10 @@ class Person(Model):
 
     id: RecordId
     name: str
-    roles: list[RoleHolding] = []
+    roles: list[RoleHolding] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     unit: RecordId | None = None
     branch: RecordId | None = None
-    oversees: list[RecordId] = []
+    oversees: list[RecordId] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     """Units this person is in charge of (分管), for a leadership team member."""
     party_member: bool = False
     party_joined: IsoDate | None = None
@@ -83,9 +83,9 @@ class Person(Model):
 class Roster(Model):
     """Units, Party branches and people."""
 
-    units: list[Unit] = []
-    branches: list[Branch] = []
-    people: list[Person] = []
+    units: list[Unit] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
+    branches: list[Branch] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
+    people: list[Person] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
 
 
 class ReplyRequest(Model):
@@ -106,12 +106,12 @@ class Talk(Model):
     participants: Annotated[list[RecordId], Field(min_length=2)]
     mode: Literal["individual", "collective"] = "individual"
     initiator: RecordId | None = None
-    topics: list[str] = []
+    topics: list[str] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     answers_event: RecordId | None = None
     """The event (4.5, 4.6) this talk responds to, if the record says so."""
     reason: str | None = None
     """For a collective talk: the special circumstance that justified it (4.1)."""
-    reply_requests: list[ReplyRequest] = []
+    reply_requests: list[ReplyRequest] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
 
 
 class Event(Model):
@@ -138,6 +138,6 @@ class Meeting(Model):
 class History(Model):
     """Talks held, events that happened, meetings convened."""
 
-    talks: list[Talk] = []
-    events: list[Event] = []
-    meetings: list[Meeting] = []
+    talks: list[Talk] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
+    events: list[Event] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
+    meetings: list[Meeting] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)

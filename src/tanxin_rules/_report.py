@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from ._types import Label, Model
+from pydantic import Field
+
+from ._types import EMPTY_LIST, Label, Model
 
 __all__ = [
     "Finding",
@@ -52,9 +54,9 @@ class Obligation(Model):
     required: int = 1
     """Talks (or distinct people, for coverage rules) needed."""
     status: ObligationStatus
-    satisfied_by: list[str] = []
+    satisfied_by: list[str] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     """Ids of the talks that count towards it (for a follow-up: the reply request's id)."""
-    outstanding: list[str] = []
+    outstanding: list[str] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     """For a coverage rule: the people not yet talked with."""
     next_opportunity: date | None = None
     """For an unmet obligation: the next slot or date on which a talk would satisfy it."""
