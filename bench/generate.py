@@ -42,7 +42,7 @@ retirements, family circumstances, confidant requests with an agreed date, …) 
 five working days, some late, some never held, written-reply requests answered on time, late or
 not at all; the rest are section directors' talks with their colleagues (2.6b), branch
 secretaries' with their members (2.6a) and leaders' with staff (2.5). A thin layer of data
-problems (about 1 in 2 000 records) keeps every path of the readers and the engine busy: talks
+problems (about 1 record in 400) keeps every path of the readers and the engine busy: talks
 naming someone not on the roster, between two people no scope covers, dated after the as-of
 date, listed twice, with a date like 2025-02-30.
 """

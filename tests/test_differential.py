@@ -14,8 +14,6 @@ Bounded under the ``ci`` profile; ``HYPOTHESIS_PROFILE=fuzz`` runs thousands of 
 from __future__ import annotations
 
 import copy
-import dataclasses
-import os
 from collections import Counter
 from datetime import date
 from functools import cache
@@ -42,7 +40,6 @@ from tanxin_rules import (
 )
 from tanxin_rules._calendar import slots
 from tanxin_rules._loading import policy_from_document
-from tanxin_rules._policy import RollingPeriod
 from tanxin_rules._yaml import Document, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,52 +69,12 @@ def describe(only_engine: Counter[Ref], only_reference: Counter[Ref]) -> str:
     return "\n".join(lines)
 
 
-ROLLING = {
-    (policy.id, rule.id)
-    for policy in (HUIMIN, COUNTY, UNIVERSITY)
-    for rule in policy.rules
-    if isinstance(getattr(rule, "period", None), RollingPeriod)
-}
-
-STRICT = os.environ.get("TANXIN_STRICT_DIFFERENTIAL") == "1"
-"""Set ``TANXIN_STRICT_DIFFERENTIAL=1`` to see the known engine bugs below as failures too."""
-
-
 def known_engine_bugs(
     policy: Policy, case: Case, engine: Counter[Ref], reference: Counter[Ref]
 ) -> tuple[Counter[Ref], Counter[Ref]]:
-    """The disagreements left once those explained by known engine bugs are set aside.
-
-    Each known bug has a deterministic regression test below, marked ``xfail(strict=True)``:
-    when the engine is fixed, that test passes, pytest reports the unexpected pass as a
-    failure, and the tolerance here must go. Nothing else is tolerated.
-    """
-    only_engine = engine - reference
-    only_reference = reference - engine
-    if STRICT:
-        return only_engine, only_reference
-    rolling = {rule for pid, rule in ROLLING if pid == policy.id}
-    # BUG rolling-window-after-as-of (test_rolling_window_never_starts_after_as_of): the
-    # engine opens the first window of each qualifying stretch even when it starts after as-of.
-    for ref in list(only_engine.elements()):
-        if ref.rule in rolling and ref.start > case.as_of and not ref.satisfied_by:
-            only_engine[ref] -= 1
-    # BUG rolling-satisfied-by-prefix (test_rolling_satisfied_by_lists_every_counting_talk):
-    # satisfied_by of a rolling window lists only the first `required` counting talks.
-    for ref in list(only_engine.elements()):
-        if ref.rule not in rolling or only_engine[ref] <= 0:
-            continue
-        for other in list(only_reference.elements()):
-            if (
-                only_reference[other] > 0
-                and dataclasses.replace(other, satisfied_by=ref.satisfied_by) == ref
-                and len(ref.satisfied_by) == ref.required
-                and set(ref.satisfied_by) < set(other.satisfied_by)
-            ):
-                only_engine[ref] -= 1
-                only_reference[other] -= 1
-                break
-    return +only_engine, +only_reference
+    """The disagreements between engine and reference; no known engine bug is tolerated."""
+    del policy, case
+    return engine - reference, reference - engine
 
 
 def compare(policy: Policy, case: Case) -> None:
@@ -288,7 +245,7 @@ def test_reference_reads_every_slot_rule_of_the_bundled_policies(policy: Policy)
             assert ref.slot_days(rule) == expected, rule.id
 
 
-# --------------------------------------------------------------------------- known engine bugs
+# ------------------------------------------------- regressions: engine bugs this module found
 
 
 def _county_pair(*roles: dict[str, str]) -> Roster:
@@ -303,11 +260,6 @@ def _county_pair(*roles: dict[str, str]) -> Roster:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a rolling window starts after as-of (docs/evaluation.md: no window "
-    "starts after the period's end or after as_of) when a qualifying stretch begins after it",
-)
 def test_rolling_window_never_starts_after_as_of() -> None:
     """County 3.1a (rolling 90 days): deputy director from Jan to Feb and again from September;
     as of 30 June only the Jan–Feb window exists, nothing starts on 1 September."""
@@ -324,11 +276,6 @@ def test_rolling_window_never_starts_after_as_of() -> None:
     assert windows == [(date(2025, 1, 1), date(2025, 2, 28))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: as of a day before the period, a rolling rule still opens a window "
-    "on the period's first day (no window may start after as_of)",
-)
 def test_rolling_rule_owes_nothing_as_of_before_the_period() -> None:
     """County 3.1a: evaluating 2025 as of 2 December 2024 derives no rolling window."""
     roster = _county_pair({"role": "deputy_director"})
@@ -337,12 +284,6 @@ def test_rolling_rule_owes_nothing_as_of_before_the_period() -> None:
     assert not [o for o in report.obligations if o.rule == "secretary_interval"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a met rolling window lists only its first counting talk in "
-    "satisfied_by, though every talk in the window counts (docs/evaluation.md: met when at "
-    "least `required` talks count, `satisfied_by` lists them)",
-)
 def test_rolling_satisfied_by_lists_every_counting_talk() -> None:
     """County 3.1a: talks on 10 Dec and 20 Jan both lie in the window 1 Dec – 28 Feb."""
     roster = _county_pair({"role": "deputy_director"})

@@ -20,7 +20,6 @@ another exception — and within a bounded time.
 from __future__ import annotations
 
 import json
-import os
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -54,16 +53,13 @@ from tanxin_rules.testing import date_ranges, dates, histories, holiday_calendar
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SECONDS = 5.0
+SECONDS = 30.0  # a hang guard for hostile input, not a speed claim
 POLICY_FILES = [
     ROOT / "policies" / "huimin_2015.yaml",
     ROOT / "policies" / "examples" / "county_bureau_2021.yaml",
     ROOT / "policies" / "examples" / "university_college_2019.yaml",
 ]
 POLICIES = {path.stem: load_policy(path) for path in POLICY_FILES}
-
-STRICT = os.environ.get("TANXIN_STRICT_DIFFERENTIAL") == "1"
-"""With ``TANXIN_STRICT_DIFFERENTIAL=1`` the known engine escape below fails the property too."""
 
 
 def bounded(n: int) -> settings:
@@ -449,17 +445,6 @@ def edge_evaluations(draw: st.DrawFn) -> tuple[Policy, Any, Any, tuple[date, dat
     return policy, roster, history, period, as_of, holidays
 
 
-def _known_engine_escape(exc: BaseException) -> bool:
-    """BUG rolling-overflow (test_rolling_rule_near_9999_is_not_an_overflow): the engine's
-    rolling-window arithmetic overflows past 9999-12-31."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    return (
-        not STRICT
-        and isinstance(exc, OverflowError)
-        and any(f.name == "_rolling" and f.filename.endswith("_engine.py") for f in frames)
-    )
-
-
 @bounded(60)
 @given(edge_evaluations())
 def test_evaluate_lets_only_typed_errors_escape(
@@ -468,11 +453,7 @@ def test_evaluate_lets_only_typed_errors_escape(
     """At the calendar's edges, and with calendars that do not cover the dates asked about,
     evaluate gives a report (calendar gaps become findings) or a TanxinError."""
     policy, roster, history, period, as_of, holidays = case
-    try:
-        attempt("evaluate", lambda: evaluate(policy, roster, history, period, as_of, holidays))
-    except EscapedError as exc:
-        if exc.__cause__ is None or not _known_engine_escape(exc.__cause__):
-            raise
+    attempt("evaluate", lambda: evaluate(policy, roster, history, period, as_of, holidays))
 
 
 def test_evaluate_refuses_a_backwards_period_with_a_typed_error() -> None:
@@ -483,12 +464,6 @@ def test_evaluate_refuses_a_backwards_period_with_a_typed_error() -> None:
                  date(2026, 12, 31))  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="engine bug: _engine._rolling adds the window length to a start date near "
-    "9999-12-31 with plain date arithmetic, and OverflowError escapes evaluate",
-)
 def test_rolling_rule_near_9999_is_not_an_overflow() -> None:
     """County 3.1a (rolling 90 days) evaluated for December 9999: a report, not OverflowError."""
     roster = Roster.model_validate(

@@ -49,3 +49,18 @@ def test_errors_subclass_value_error() -> None:
     for cls in (tanxin_rules.PolicyError, tanxin_rules.InputError, tanxin_rules.CalendarError):
         assert issubclass(cls, tanxin_rules.TanxinError)
         assert issubclass(cls, ValueError)
+
+
+def test_errors_survive_pickling() -> None:
+    """Errors cross process boundaries intact (evaluate_many, Dask)."""
+    import pickle  # noqa: PLC0415 - only this test needs it
+
+    problem = tanxin_rules.Problem("bad", file="f.yaml", line=3, col=4)
+    for error in (tanxin_rules.PolicyError([problem]), tanxin_rules.InputError([problem])):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert copy.problems == (problem,)
+        assert str(copy) == str(error)
+    calendar = tanxin_rules.CalendarError("outside", where="cn")
+    copy = pickle.loads(pickle.dumps(calendar))
+    assert (copy.where, str(copy)) == ("cn", str(calendar))

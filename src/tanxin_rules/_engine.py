@@ -1098,14 +1098,14 @@ def _membership_window(
 
 
 def _rolling(state: _State, rule: FrequencyRule, scope: Scope, length: int) -> None:
+    """Chains of rolling windows per pair (docs/evaluation.md): none starts after as-of."""
     for key, (days, firsts) in sorted(_scope_pairs(state, scope, state.start, MAX_DATE).items()):
         a, b = key
         for lo_q, hi_q in days:
             begin = lo_q
-            while begin <= hi_q and begin <= state.end:
-                hi = min(begin + timedelta(days=length - 1), hi_q)
+            while begin <= hi_q and begin <= state.end and begin <= state.as_of:
+                hi = min(_plus(begin, length - 1), hi_q)
                 talks = _pair_talks(state, rule, a, b, begin, hi)
-                counted = talks[: rule.at_least]
                 _add(
                     state,
                     rule,
@@ -1114,19 +1114,25 @@ def _rolling(state: _State, rule: FrequencyRule, scope: Scope, length: int) -> N
                     _sides(rule, key, firsts),
                     begin,
                     hi,
-                    counted,
+                    talks,
                     rule.at_least,
                     f"{state.name(a)} 與 {state.name(b)}（{length} 天內）",
                     f"{state.name(a)} with {state.name(b)} (within {length} days)",
                 )
                 if len(talks) >= rule.at_least:
-                    begin = talks[0].talk.date + timedelta(days=1)
+                    nxt = _plus(talks[0].talk.date, 1)
                 elif hi >= state.as_of:
                     break
                 else:
-                    begin = hi + timedelta(days=1)
-                if begin > state.as_of:
+                    nxt = _plus(hi, 1)
+                if nxt <= begin:  # the end of the calendar: no later window exists
                     break
+                begin = nxt
+
+
+def _plus(day: date, days: int) -> date:
+    """``day`` plus ``days``, stopping at the last representable date."""
+    return day + timedelta(days=days) if (MAX_DATE - day).days >= days else MAX_DATE
 
 
 def _coverage(state: _State, rule: CoverageRule) -> None:

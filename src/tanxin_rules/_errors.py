@@ -74,6 +74,9 @@ class PolicyError(TanxinError, ValueError):
             raise ValueError("PolicyError needs at least one problem")
         super().__init__(_summary(self.problems))
 
+    def __reduce__(self) -> tuple[type[PolicyError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))  # pickles across processes (evaluate_many)
+
 
 class InputError(TanxinError, ValueError):
     """A roster, history, meetings or holiday file is unusable as a whole."""
@@ -84,13 +87,20 @@ class InputError(TanxinError, ValueError):
             raise ValueError("InputError needs at least one problem")
         super().__init__(_summary(self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))  # pickles across processes (evaluate_many)
+
 
 class CalendarError(TanxinError, ValueError):
     """A calendar question that the supplied data cannot answer without guessing."""
 
     def __init__(self, message: str, *, where: str = "") -> None:
         self.where = where
+        self.message = message
         super().__init__(f"{where}: {message}" if where else message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_calendar_error, (type(self), self.message, self.where))
 
 
 def _summary(problems: tuple[Problem, ...]) -> str:
@@ -98,3 +108,7 @@ def _summary(problems: tuple[Problem, ...]) -> str:
     if len(problems) == 1:
         return first
     return f"{first} (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+
+
+def _calendar_error(cls: type[CalendarError], message: str, where: str) -> CalendarError:
+    return cls(message, where=where)
