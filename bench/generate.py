@@ -60,6 +60,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from tanxin_rules._reading import CSV_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_FILE = ROOT / "policies" / "huimin_2015.yaml"
 
@@ -1022,41 +1024,17 @@ def write(
     if "csv" in formats:
         write_csv(
             out / "roster.csv",
-            (
-                "id",
-                "name",
-                "roles",
-                "unit",
-                "unit_kind",
-                "branch",
-                "oversees",
-                "party_member",
-                "party_joined",
-                "hired",
-                "born",
-                "appointed",
-                "left",
-            ),
+            CSV_COLUMNS["people"],
             roster_rows(roster),
         )
         write_csv(
             out / "talks.csv",
-            (
-                "id",
-                "date",
-                "time",
-                "participants",
-                "mode",
-                "initiator",
-                "topics",
-                "answers_event",
-                "reason",
-            ),
+            CSV_COLUMNS["talks"],
             talk_rows(generator.talks),
         )
         write_csv(
             out / "events.csv",
-            ("id", "kind", "person", "date", "counterpart", "agreed_date"),
+            CSV_COLUMNS["events"],
             (
                 [
                     e["id"],
@@ -1071,7 +1049,7 @@ def write(
         )
         write_csv(
             out / "meetings.csv",
-            ("id", "kind", "date"),
+            CSV_COLUMNS["meetings"],
             ([m["id"], m["kind"], m["date"]] for m in generator.meetings()),
         )
         rows = [
