@@ -21,16 +21,16 @@ mid-year —, discipline secretary, another team member), administrative departm
 sections of 15–55 people each headed by a department head or section director, Party branches
 of about three units, each with a secretary, two committee members and a group leader; about
 40% of staff and most heads are Party members. Over the year some heads retire and are
-succeeded, some staff join and leave. Ids are unique across hospitals (``H03-P000117``).
+succeeded, some staff join and leave. Ids are unique across hospitals (``H03-P000117``), and
+each person's ``organisation`` is their hospital's prefix (``H03``).
 
-Several hospitals in one roster make a health bureau. Note what the Huimin policy then says:
-its leadership-team scopes (2.1–2.3) have no relation, so every leader is "a team member" of
-every other hospital's leaders, and the annual, quarterly and pre-meeting obligations run
-across hospitals too (none of those cross-hospital talks is ever held, so they are overdue).
-That is the policy's own semantics — a policy written for one hospital — and grows with the
-square of the number of hospitals, which is why the default hospital is large (10 000 people:
-one hospital up to 10 000 people, ten at 100 000). Evaluating a bureau hospital by hospital is
-what :func:`tanxin_rules.evaluate_many` is for.
+Several hospitals in one roster make a health bureau. The Huimin policy is one hospital's: its
+leadership-team scopes (2.1–2.3, 2.5), the monthly slot (3.2) and the chain's first layer
+(4.7) hold only ``same_organisation``, so with the ``organisation`` written each hospital's
+obligations stay inside it (without it, every leader would be "a team member" of every other
+hospital's leaders, and obligations would grow with the square of the number of hospitals).
+Evaluating a bureau hospital by hospital, in parallel, is what
+:func:`tanxin_rules.evaluate_many` is for (``--partitions``).
 
 The year's talks (2025; about ``--talks-per-person`` talk records per person in all) are mostly
 ones the policy asks for or covers: the pre-meeting rounds before the two democratic life
@@ -195,6 +195,8 @@ class Staff:
     name: str
     hospital: int
     unit: str
+    organisation: str
+    """The hospital's prefix (``H03``): the person's ``organisation`` in the roster."""
     roles: list[tuple[str, date | None, date | None]] = field(default_factory=list)
     branch: str | None = None
     oversees: list[str] = field(default_factory=list)
@@ -245,6 +247,7 @@ class Staff:
         out["unit"] = self.unit
         if self.branch is not None:
             out["branch"] = self.branch
+        out["organisation"] = self.organisation
         if self.oversees:
             out["oversees"] = list(self.oversees)
         if self.party_member:
@@ -339,6 +342,7 @@ class Generator:
             name=self.name(),
             hospital=hospital.index,
             unit=unit,
+            organisation=hospital.prefix,
         )
         staff.born = self.old_date(1962, 2001)
         staff.hired = self.old_date(max(staff.born.year + 21, 1985), 2024)
@@ -901,7 +905,9 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
 
 
 def roster_rows(roster: dict[str, Any]) -> Iterable[list[str]]:
+    """One row per person, in the reader's column order (``CSV_COLUMNS["people"]``)."""
     kinds = {u["id"]: u["kind"] for u in roster["units"]}
+    columns = CSV_COLUMNS["people"]
     for p in roster["people"]:
         roles = []
         for holding in p.get("roles", []):
@@ -910,21 +916,13 @@ def roster_rows(roster: dict[str, Any]) -> Iterable[list[str]]:
             if since or until:
                 text += f"@{since or ''}..{until or ''}"
             roles.append(text)
-        yield [
-            p["id"],
-            p["name"],
-            ";".join(roles),
-            p.get("unit", ""),
-            kinds.get(p.get("unit", ""), ""),
-            p.get("branch", ""),
-            ";".join(p.get("oversees", [])),
-            "true" if p.get("party_member") else "",
-            p.get("party_joined", ""),
-            p.get("hired", ""),
-            p.get("born", ""),
-            p.get("appointed", ""),
-            p.get("left", ""),
-        ]
+        cells = {
+            "roles": ";".join(roles),
+            "unit_kind": kinds.get(p.get("unit", ""), ""),
+            "oversees": ";".join(p.get("oversees", [])),
+            "party_member": "true" if p.get("party_member") else "",
+        }
+        yield [cells[c] if c in cells else p.get(c, "") for c in columns]
 
 
 def talk_rows(talks: list[dict[str, Any]]) -> Iterable[list[str]]:

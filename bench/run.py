@@ -188,11 +188,12 @@ WITH person AS MATERIALIZED (
   SELECT json_extract(p.value, '$.id') AS pid,
          coalesce(json_extract(p.value, '$.hired'), '0001-01-01') AS hired,
          coalesce(json_extract(p.value, '$.left'), '9999-12-31') AS left_,
-         json_extract(p.value, '$.roles') AS roles
+         json_extract(p.value, '$.roles') AS roles,
+         json_extract(p.value, '$.organisation') AS org
   FROM json_each(:roster, '$.people') AS p
 ),
 holding AS (
-  SELECT person.pid, json_extract(r.value, '$.role') AS role,
+  SELECT person.pid, person.org, json_extract(r.value, '$.role') AS role,
          max(coalesce(json_extract(r.value, '$.since'), '0001-01-01'), person.hired, :start) AS lo,
          min(coalesce(json_extract(r.value, '$.until'), '9999-12-31'), person.left_, :end) AS hi
   FROM person, json_each(person.roles) AS r
@@ -201,7 +202,7 @@ holding AS (
 pair AS MATERIALIZED (
   SELECT p.pid AS a, t.pid AS b, min(max(p.lo, t.lo)) AS lo, max(min(p.hi, t.hi)) AS hi,
          min(p.pid, t.pid) AS k1, max(p.pid, t.pid) AS k2
-  FROM holding AS p JOIN holding AS t ON p.pid <> t.pid
+  FROM holding AS p JOIN holding AS t ON p.pid <> t.pid AND p.org IS t.org
   WHERE p.role IN ({principals}) AND t.role IN ({team}) AND max(p.lo, t.lo) <= min(p.hi, t.hi)
   GROUP BY p.pid, t.pid
 ),
@@ -221,13 +222,14 @@ SELECT pair.a, pair.b, pair.lo, pair.hi,
                                     AND talk.d BETWEEN pair.lo AND pair.hi) AS met
 FROM pair ORDER BY pair.a, pair.b
 """
-"""3.1b in SQLite over the JSON files: a pair owes when both hold their role (and are in the
-organisation) on a common day of the year; its window runs from the first to the last such
+"""3.1b in SQLite over the JSON files: a pair of the same hospital (``organisation``, both
+absent counting as the same: ``same_organisation``) owes when both hold their role (and are in
+the organisation) on a common day of the year; its window runs from the first to the last such
 day; it is met by a two-person talk between them dated in the window, on or before as-of."""
 
 _DUCK_TAIL = """
 holding AS (
-  SELECT pid, role,
+  SELECT pid, org, role,
          greatest(coalesce(since, '0001-01-01'), hired, $start) AS lo,
          least(coalesce(until, '9999-12-31'), left_, $end) AS hi
   FROM held
@@ -235,7 +237,8 @@ holding AS (
 pair AS (
   SELECT p.pid AS a, t.pid AS b, min(greatest(p.lo, t.lo)) AS lo, max(least(p.hi, t.hi)) AS hi,
          least(p.pid, t.pid) AS k1, greatest(p.pid, t.pid) AS k2
-  FROM holding AS p JOIN holding AS t ON p.pid <> t.pid
+  FROM holding AS p JOIN holding AS t
+    ON p.pid <> t.pid AND p.org IS NOT DISTINCT FROM t.org
   WHERE p.role IN ({principals}) AND t.role IN ({team})
     AND greatest(p.lo, t.lo) <= least(p.hi, t.hi)
   GROUP BY p.pid, t.pid
@@ -253,14 +256,14 @@ DUCKDB_CSV = (
     """
 WITH person AS (
   SELECT id AS pid, coalesce(hired, '0001-01-01') AS hired,
-         coalesce("left", '9999-12-31') AS left_, roles
+         coalesce("left", '9999-12-31') AS left_, roles, organisation AS org
   FROM read_csv('{folder}/roster.csv', all_varchar = true)
 ),
 held AS (
-  SELECT pid, hired, left_, split_part(h, '@', 1) AS role,
+  SELECT pid, org, hired, left_, split_part(h, '@', 1) AS role,
          nullif(split_part(split_part(h, '@', 2), '..', 1), '') AS since,
          nullif(split_part(split_part(h, '@', 2), '..', 2), '') AS until
-  FROM (SELECT pid, hired, left_, unnest(string_split(roles, ';')) AS h
+  FROM (SELECT pid, org, hired, left_, unnest(string_split(roles, ';')) AS h
         FROM person WHERE roles IS NOT NULL)
 ),
 talk AS (
@@ -277,16 +280,16 @@ DUCKDB_JSON = (
     """
 WITH person AS (
   SELECT p.id AS pid, coalesce(p.hired, '0001-01-01') AS hired,
-         coalesce(p."left", '9999-12-31') AS left_, p.roles AS roles
+         coalesce(p."left", '9999-12-31') AS left_, p.roles AS roles, p.organisation AS org
   FROM (SELECT unnest(people) AS p
         FROM read_json('{folder}/roster.json', maximum_object_size = 2147483647,
                        columns = {{'people': 'STRUCT(id VARCHAR, hired VARCHAR,
-                                   "left" VARCHAR, roles STRUCT(role VARCHAR,
-                                   since VARCHAR, until VARCHAR)[])[]'}}))
+                                   "left" VARCHAR, organisation VARCHAR, roles STRUCT(
+                                   role VARCHAR, since VARCHAR, until VARCHAR)[])[]'}}))
 ),
 held AS (
-  SELECT pid, hired, left_, r.role AS role, r.since AS since, r.until AS until
-  FROM (SELECT pid, hired, left_, unnest(roles) AS r FROM person)
+  SELECT pid, org, hired, left_, r.role AS role, r.since AS since, r.until AS until
+  FROM (SELECT pid, org, hired, left_, unnest(roles) AS r FROM person)
 ),
 talk AS (
   SELECT t.date AS d, least(t.participants[1], t.participants[2]) AS k1,

@@ -237,6 +237,8 @@ class Reference:
                 ok = pa.unit is not None and pa.unit == pb.unit
             elif rel == "same_branch":
                 ok = pa.branch is not None and pa.branch == pb.branch
+            elif rel == "same_organisation":
+                ok = pa.organisation == pb.organisation  # both None: the roster's own
             elif rel == "heads_unit":
                 ok = self.heads(a, "unit", day) and pa.unit is not None and pa.unit == pb.unit
             elif rel == "heads_branch":

@@ -224,11 +224,15 @@ def _maybe(draw: st.DrawFn, low: date, high: date, chance: int) -> date | None:
 
 
 @st.composite
-def dense_rosters(draw: st.DrawFn, policy: Policy, max_people: int = 7) -> Roster:
+def dense_rosters(
+    draw: st.DrawFn, policy: Policy, max_people: int = 7, bureau: bool | None = None
+) -> Roster:
     """A small organisation where most rules bite: one or two units, one Party branch, people
     holding one or two roles mostly for the whole period (sometimes appointed or leaving in
     it), leaders overseeing the units, dates of joining the Party and of appointment spread
-    over the years before, so that anniversaries fall in the period.
+    over the years before, so that anniversaries fall in the period. A ``bureau`` roster (one
+    in three unless told) puts each person in hospital ``h1``, ``h2`` or none, so that
+    ``same_organisation`` both holds and fails.
     """
     units = [Unit(id=f"u{i + 1}", name=f"科{i + 1}") for i in range(draw(st.integers(1, 2)))]
     branch = Branch(id="b1", name="第一支部")
@@ -239,6 +243,8 @@ def dense_rosters(draw: st.DrawFn, policy: Policy, max_people: int = 7) -> Roste
         for ids in ([r.id for r in policy.roles if r.heads == kind] for kind in ("branch", "unit"))
         if ids
     ]
+    if bureau is None:
+        bureau = draw(st.integers(0, 2)) == 0
     people: list[Person] = []
     for i in range(draw(st.integers(2, max_people))):
         holdings = []
@@ -258,6 +264,7 @@ def dense_rosters(draw: st.DrawFn, policy: Policy, max_people: int = 7) -> Roste
                 roles=holdings,
                 unit=unit,
                 branch="b1" if member and draw(st.integers(0, 4)) else None,
+                organisation=draw(st.sampled_from([None, "h1", "h2"])) if bureau else None,
                 oversees=[u.id for u in units if draw(st.booleans())],
                 party_member=member,
                 party_joined=_maybe(draw, date(2012, 1, 1), date(2026, 6, 30), 1)
@@ -377,13 +384,18 @@ def cases(
     max_talks: int = 24,
     noise: int = 4,
     calendars: bool = True,
+    bureau: bool = False,
 ) -> st.SearchStrategy[Case]:
-    """A small messy organisation, a history around an evaluation window, maybe holidays."""
+    """A small messy organisation, a history around an evaluation window, maybe holidays.
+
+    ``bureau``: always a dense roster of several hospitals (``organisation``), to test
+    ``same_organisation``; otherwise some rosters are.
+    """
 
     def build(draw: st.DrawFn) -> Case:
         start, end, as_of = draw(evaluation_windows())
-        if draw(st.integers(0, 2)):
-            clean = draw(dense_rosters(policy, max_people=max_people))
+        if bureau or draw(st.integers(0, 2)):
+            clean = draw(dense_rosters(policy, max_people=max_people, bureau=bureau or None))
             base = draw(dense_histories(clean, policy, start, end, max_talks=max_talks))
         else:
             clean = draw(

@@ -109,6 +109,13 @@ def test_huimin_engine_agrees_with_the_reference(case: Case) -> None:
 
 
 @bounded(40)
+@given(cases(HUIMIN, max_people=12, bureau=True))
+def test_huimin_bureau_roster_engine_agrees_with_the_reference(case: Case) -> None:
+    """Huimin on a roster of several hospitals: same_organisation pairs only within each."""
+    compare(HUIMIN, case)
+
+
+@bounded(40)
 @given(cases(COUNTY))
 def test_county_engine_agrees_with_the_reference(case: Case) -> None:
     """County bureau: rolling and two-year periods, anchors, talkers by group, agree."""

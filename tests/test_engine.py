@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -489,3 +490,351 @@ def test_bad_period_is_an_input_error(policy: Policy) -> None:
     """A period that ends before it starts is refused with a typed error."""
     with pytest.raises(InputError):
         run(policy, [], period=(date(2025, 12, 31), date(2025, 1, 1)))
+
+
+def test_agreed_date_before_the_event_is_flagged_and_the_event_day_is_due(policy: Policy) -> None:
+    """4.6: an agreed date before the event is a warning; the event's own day is the due date."""
+    event = {
+        "id": "e1",
+        "kind": "confidant_request",
+        "person": "n3",
+        "date": "2025-05-01",
+        "counterpart": "pres",
+        "agreed_date": "2025-04-20",
+    }
+    report = run(policy, [], events=[event])
+    assert "agreed-date-before-event" in codes(report, "e1")
+    ob = next(o for o in report.obligations if o.id == "confidant_talk:e1")
+    assert (ob.window.start, ob.window.due) == (date(2025, 5, 1), date(2025, 5, 1))
+
+
+# --------------------------------------------------------------------------- readings
+
+READINGS = """\
+tanxin: 1
+id: readings
+label: {zh: 小制度, en: a small policy}
+timezone: Asia/Shanghai
+source:
+  title: {zh: 小制度, en: a small policy}
+  clauses:
+    - id: "1"
+      text: {zh: 談心, en: talk}
+roles:
+  - id: head
+    label: {zh: 主任, en: head}
+    heads: unit
+  - id: nurse
+    label: {zh: 護士, en: nurse}
+groups:
+  - id: heads
+    label: {zh: 主任, en: heads}
+    members: {any_role: [head]}
+  - id: staff
+    label: {zh: 職工, en: staff}
+    members: {no_role: [head]}
+  - id: nurses
+    label: {zh: 護士, en: nurses}
+    members: {any_role: [nurse]}
+event_kinds:
+  - id: illness
+    label: {zh: 生病, en: illness}
+meeting_kinds:
+  - id: review
+    label: {zh: 評議會, en: review meeting}
+scopes:
+  - id: head_staff
+    clause: "1"
+    label: {zh: 主任與本科職工, en: heads and their staff}
+    between: [heads, staff]
+    relation: [heads_unit]
+rules:
+  - id: mondays
+    kind: slot
+    clause: "1"
+    label: {zh: 週一談心, en: Monday talks}
+    rrule: FREQ=WEEKLY;BYDAY=MO
+    anchor: 2025-01-06
+    talkers: heads
+    counterparts: staff
+    relation: [heads_unit]
+  - id: distinct
+    kind: coverage
+    clause: "1"
+    label: {zh: 談兩名職工, en: two staff}
+    talkers: heads
+    counterparts: staff
+    at_least_distinct: 2
+    period: {kind: calendar, unit: year}
+  - id: share
+    kind: coverage
+    clause: "1"
+    label: {zh: 護士過半, en: half the nurses}
+    talkers: heads
+    counterparts: nurses
+    share: 0.5
+    period: {kind: calendar, unit: year}
+  - id: sick
+    kind: trigger
+    clause: "1"
+    label: {zh: 病後談心, en: after an illness}
+    events: [illness]
+    subjects: staff
+    talker: {by: group, group: heads}
+    deadline: {days: 10}
+  - id: before_review
+    kind: window
+    clause: "1"
+    label: {zh: 會前談心, en: before the review}
+    scope: head_staff
+    meeting: review
+    days_before: 5
+    include_meeting_day: true
+  - id: replies
+    kind: follow_up
+    clause: "1"
+    label: {zh: 書面回覆, en: written reply}
+    deadline: {days: 10}
+"""
+
+
+@pytest.fixture(scope="module")
+def readings() -> Policy:
+    """A small policy with one rule of each kind the readings below are about."""
+    return load_policy(text=READINGS)
+
+
+def staffed(*extra: dict[str, Any]) -> Roster:
+    """Two heads of unit u1 (h1, h2), staff s1 in u1 and s2 in u2, and ``extra``."""
+    return Roster.model_validate(
+        {
+            "people": [
+                person("h1", "head", unit="u1"),
+                person("h2", "head", unit="u1"),
+                person("s1", unit="u1"),
+                person("s2", unit="u2"),
+                *extra,
+            ]
+        }
+    )
+
+
+def judge(
+    policy: Policy,
+    roster: Roster,
+    talks: Sequence[dict[str, Any]] = (),
+    *,
+    events: Sequence[dict[str, Any]] = (),
+    meetings: Sequence[dict[str, Any]] = (),
+    as_of: date = AFTER,
+) -> Report:
+    """Evaluate ``policy`` over 2025 as of ``as_of``."""
+    history = History.model_validate(
+        {"talks": list(talks), "events": list(events), "meetings": list(meetings)}
+    )
+    return evaluate(policy, roster, history, YEAR, as_of)
+
+
+def obligation(report: Report, oid: str) -> Any:
+    """One obligation, by id."""
+    (found,) = [o for o in report.obligations if o.id == oid]
+    return found
+
+
+def test_slot_talk_counts_only_with_a_related_counterpart_of_the_group(readings: Policy) -> None:
+    """On the slot's day, a talk with another head (not staff) or with staff of another unit
+    (not related by heads_unit) does not count; one with the head's own staff does."""
+    report = judge(
+        readings,
+        staffed(),
+        [
+            talk("t1", "2025-01-06", "h1", "h2"),
+            talk("t2", "2025-01-06", "h1", "s2"),
+            talk("t3", "2025-01-13", "h1", "s1"),
+        ],
+    )
+    assert obligation(report, "mondays:2025-01-06:h1").status == "overdue"
+    assert obligation(report, "mondays:2025-01-13:h1").satisfied_by == ["t3"]
+
+
+def test_coverage_counts_talks_only_on_days_both_sides_are_in_their_groups(
+    readings: Policy,
+) -> None:
+    """Share form: a talk with a nurse before she became one does not cover her. Distinct
+    form: a talk on a day the talker was not a head does not count, inside his window."""
+    nurse = person("s3", unit="u1")
+    nurse["roles"] = [{"role": "nurse", "since": "2025-06-01"}]
+    acting = person("h3", unit="u1")
+    acting["roles"] = [
+        {"role": "head", "until": "2025-02-28"},
+        {"role": "head", "since": "2025-06-01"},
+    ]
+    report = judge(
+        readings,
+        staffed(nurse, acting),
+        [
+            talk("t1", "2025-03-03", "h1", "s3"),
+            talk("t2", "2025-04-01", "h3", "s1"),
+            talk("t3", "2025-04-02", "h3", "s2"),
+        ],
+    )
+    share = obligation(report, "share:2025")
+    assert (share.status, share.outstanding) == ("overdue", ["s3"])
+    distinct = obligation(report, "distinct:2025:h3")
+    assert (distinct.window.start, distinct.window.due) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert (distinct.status, distinct.satisfied_by) == ("overdue", [])
+
+
+def test_share_rule_without_counterparts_makes_no_obligation(readings: Policy) -> None:
+    """Nobody is a nurse all year: the share rule owes nothing (no 'met 0 of 0')."""
+    report = judge(readings, staffed())
+    assert [o.id for o in report.obligations if o.rule == "share"] == []
+
+
+def test_pooled_trigger_obligation_lists_only_the_subject_as_party(readings: Policy) -> None:
+    """Any of two heads may discharge the talk: parties is the subject, both are responsible."""
+    event = {"id": "e1", "kind": "illness", "person": "s1", "date": "2025-02-03"}
+    report = judge(readings, staffed(), events=[event])
+    ob = obligation(report, "sick:e1")
+    assert (ob.parties, ob.responsible) == (["s1"], ["h1", "h2"])
+    todo = {t.person: t.items for t in report.todo}
+    assert [i.with_ for i in todo["h1"] if i.rule == "sick"] == [["s1"]]
+
+
+def test_two_records_of_one_meeting_are_one_meeting(readings: Policy) -> None:
+    """Two review meetings on one day (different ids) derive one obligation per pair."""
+    meetings = [
+        {"kind": "review", "date": "2025-04-10", "id": "m1"},
+        {"kind": "review", "date": "2025-04-10", "id": "m2"},
+    ]
+    report = judge(readings, staffed(), meetings=meetings)
+    ids = [o.id for o in report.obligations if o.rule == "before_review"]
+    assert ids == ["before_review:2025-04-10:h1+s1", "before_review:2025-04-10:h2+s1"]
+
+
+def test_reply_request_on_a_talk_after_as_of_owes_nothing(readings: Policy) -> None:
+    """A talk dated after as-of is not counted, and its reply request derives no obligation."""
+    request = {"id": "r1", "requested_by": "s1"}
+    report = judge(
+        readings,
+        staffed(),
+        [talk("t1", "2025-09-01", "h1", "s1", reply_requests=[request])],
+        as_of=date(2025, 6, 30),
+    )
+    assert "future-talk" in codes(report, "t1")
+    assert [o.id for o in report.obligations if o.rule == "replies"] == []
+    assert report.summary.reply_requests == 1
+
+
+def test_summary_counts_records_and_distinct_ids(readings: Policy) -> None:
+    """A talk listed twice (identical) is two records but one id: used once, flagged once."""
+    twice = talk("t1", "2025-01-13", "h1", "s1")
+    s = judge(readings, staffed(), [twice, twice, talk("t2", "2025-01-14", "h1", "h2")]).summary
+    assert s.talks == 3
+    assert (s.talks_used, s.talks_flagged, s.talks_unmatched) == (1, 2, 0)
+
+
+def test_event_outside_the_period_gets_no_finding(readings: Policy) -> None:
+    """An event of 2024 derives nothing and is not flagged; it counts only in summary.events."""
+    event = {"id": "e1", "kind": "illness", "person": "s1", "date": "2024-12-30"}
+    report = judge(readings, staffed(), events=[event])
+    assert codes(report, "e1") == set()
+    assert [o.id for o in report.obligations if o.rule == "sick"] == []
+    assert (report.summary.events, report.summary.events_used) == (1, 0)
+    assert report.summary.events_flagged == 0
+
+
+# --------------------------------------------------------------------------- same_organisation
+
+
+def hospital(prefix: str | None) -> list[dict[str, Any]]:
+    """One hospital's leadership team: secretary, president, vice-president (ids prefixed)."""
+    tag = prefix or "own"
+    extra = {"organisation": prefix} if prefix else {}
+    return [
+        person(f"{tag}_sec", "party_secretary", **extra),
+        person(f"{tag}_pres", "president", **extra),
+        person(f"{tag}_vp", "vice_president", **extra),
+    ]
+
+
+def bureau(*prefixes: str | None) -> Roster:
+    """A health bureau's roster: the hospitals named, in one roster."""
+    return Roster.model_validate({"people": [p for h in prefixes for p in hospital(h)]})
+
+
+def obligation_keys(report: Report) -> set[tuple[str, tuple[str, ...], date, date, str]]:
+    """The obligations without their ids."""
+    return {
+        (o.rule, tuple(o.parties), o.window.start, o.window.due, o.status)
+        for o in report.obligations
+    }
+
+
+def test_bureau_team_obligations_stay_within_each_hospital(policy: Policy) -> None:
+    """2.1–2.3 with same_organisation: a two-hospital roster owes exactly what each hospital
+    owes alone; no obligation pairs leaders of different hospitals."""
+    together = run(policy, [], people=bureau("H1", "H2"))
+    alone = [run(policy, [], people=bureau(h)) for h in ("H1", "H2")]
+    assert together.obligations
+    assert obligation_keys(together) == obligation_keys(alone[0]) | obligation_keys(alone[1])
+    assert len(together.obligations) == sum(len(r.obligations) for r in alone)
+    for ob in together.obligations:
+        assert len({p.split("_")[0] for p in ob.parties}) == 1, ob.id
+
+
+def test_people_without_an_organisation_are_one_hospital(policy: Policy) -> None:
+    """None and None are the same institution: the roster's own team owes its annual talks."""
+    report = run(policy, [], people=bureau(None))
+    assert status(report, "principals_annual:2025:own_sec+own_vp") == "overdue"
+    assert status(report, "principals_annual:2025:own_pres+own_sec") == "overdue"
+
+
+def test_no_organisation_and_a_named_one_are_not_the_same(policy: Policy) -> None:
+    """None and "H1" differ: the roster's own secretary owes nothing to hospital H1's team."""
+    report = run(policy, [], people=bureau(None, "H1"))
+    mixed = [o.id for o in report.obligations if {p[:3] for p in o.parties} == {"own", "H1_"}]
+    assert mixed == []
+    assert status(report, "principals_annual:2025:H1_sec+H1_vp") == "overdue"
+
+
+def test_a_talk_across_hospitals_is_out_of_scope(policy: Policy) -> None:
+    """Two secretaries of different hospitals: no scope covers the talk; within one, one does."""
+    talks = [
+        talk("t1", "2025-03-02", "H1_sec", "H2_sec"),
+        talk("t2", "2025-03-02", "H1_sec", "H1_vp"),
+        talk("t3", "2025-03-02", "own_sec", "own_vp"),
+    ]
+    report = run(policy, talks, people=bureau("H1", "H2", None))
+    assert "out-of-scope" in codes(report, "t1")
+    assert "out-of-scope" not in codes(report, "t2")
+    assert "out-of-scope" not in codes(report, "t3")
+    assert status(report, "principals_annual:2025:H1_sec+H1_vp") == "met"
+
+
+def test_no_one_answerable_is_decided_per_hospital(policy: Policy) -> None:
+    """4.7: a vice-president of a hospital without principals has no one answerable, though a
+    colleague of the same standing in another hospital has."""
+    people = Roster.model_validate(
+        {
+            "people": [
+                person("a_sec", "party_secretary", organisation="H1"),
+                person("b_vp", "vice_president", organisation="H1"),
+                person("c_vp", "vice_president", organisation="H2"),
+            ]
+        }
+    )
+    report = run(policy, [], people=people)
+    assert "no-one-answerable" not in codes(report, "b_vp")
+    assert "no-one-answerable" in codes(report, "c_vp")
+
+
+def test_names_with_bidi_controls_give_a_report(policy: Policy) -> None:
+    """Report labels are built from roster names and are not policy text: a name holding a
+    bidi override (a roster built in Python; the readers refuse it) never makes evaluate raise."""
+    report = run(
+        policy,
+        [talk("t1", "2025-03-02", "sec", "vp")],
+        people=roster(person("odd", "vice_president", name="\u202e張三\x1b", unit="surgery")),
+    )
+    assert any("\u202e" in o.explanation.zh for o in report.obligations if "odd" in o.parties)

@@ -173,6 +173,18 @@ def test_trigger_whose_talkers_group_is_empty() -> None:
     )
 
 
+def test_self_talk_risk_is_not_hidden_by_same_organisation() -> None:
+    """Talkers from the subjects' own group with only same_organisation: any other member of
+    the institution discharges the talk, so the risk is still reported."""
+    talker = "    value: {by: group, group: cadres, relation: [same_organisation]}\n"
+    text = huimin_text().replace("    value: {by: responsibility}\n", talker, 1)
+    found = codes(text)
+    assert any("career_change_talk" in m for m in found["self-talk-risk"])
+    with_unit = talker.replace("[same_organisation]", "[same_organisation, same_unit]")
+    found = codes(huimin_text().replace("    value: {by: responsibility}\n", with_unit, 1))
+    assert "self-talk-risk" not in found
+
+
 def test_roster_findings_point_at_the_person_and_rules_with_no_one() -> None:
     """Roster findings about a person carry the roster file and the person's index."""
     policy = load_policy(HUIMIN)

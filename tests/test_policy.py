@@ -304,10 +304,46 @@ def test_huimin_responsibility_chain(huimin: Policy) -> None:
     assert chain is not None
     pairs = [(e.subjects, e.answerable, e.relation) for e in chain.entries]
     assert pairs == [
-        ("leadership_team", "principal_leaders", []),
+        ("leadership_team", "principal_leaders", ["same_organisation"]),
         ("unit_heads", "leadership_team", ["oversees"]),
         ("branch_committee", "branch_secretaries", ["heads_branch"]),
         ("everyone", "section_directors", ["heads_unit"]),
+    ]
+
+
+def test_same_organisation_is_a_relation() -> None:
+    """Scopes, rules, talkers and chain entries may ask for ``same_organisation``."""
+    data = minimal()
+    data["scopes"][0]["relation"] = ["same_organisation"]
+    assert Policy.model_validate(data).scopes[0].relation == ["same_organisation"]
+    data["scopes"][0]["relation"] = ["same_hospital"]
+    assert "same_organisation" in problems_of(data)
+
+
+def test_huimin_keeps_every_pair_within_the_hospital(huimin: Policy) -> None:
+    """Every scope, slot and chain entry nothing else relates holds ``same_organisation``: the
+    system is one hospital's (2.1–2.5, 3.2, 3.3, 4.7), so a bureau's roster is cut by hospital."""
+    scopes = {s.id: s.relation for s in huimin.scopes}
+    assert scopes == {
+        "principals_mutual": ["same_organisation"],
+        "principals_team": ["same_organisation"],
+        "team_mutual": ["same_organisation"],
+        "team_branch_secretaries": ["same_organisation"],
+        "team_unit_heads": ["oversees"],
+        "team_party_members": ["same_organisation"],
+        "team_rank_and_file": ["same_organisation"],
+        "branch_secretary_members": ["heads_branch"],
+        "section_director_colleagues": ["heads_unit"],
+    }
+    slots = {r.id: r.relation for r in huimin.rules if isinstance(r, SlotRule)}
+    assert slots == {
+        "monthly_slot": ["same_organisation"],
+        "quarterly_slot": ["same_organisation"],
+    }
+    params = {p.id: p for p in huimin.parameters}
+    assert params["branch_secretary_members_relation"].alternatives == [["same_organisation"]]
+    assert params["trigger_talker"].alternatives == [
+        {"by": "group", "group": "leadership_team", "relation": ["same_organisation"]}
     ]
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tanxin_rules._errors import InputError, Problem
 from tanxin_rules._inputs import RoleHolding
 from tanxin_rules._reading import (
+    CSV_COLUMNS,
     CSV_MAX_COLUMNS,
     INPUT_LIMITS,
     Format,
@@ -287,6 +288,20 @@ def test_csv_roster_columns() -> None:
     assert loaded.lines[("person", "p3")] == ("r.csv", 4)
     assert loaded.lines[("unit", "surg")] == ("r.csv", 4)
     assert loaded.lines[("branch", "b1")] == ("r.csv", 2)
+
+
+def test_csv_roster_organisation_column() -> None:
+    """The ``organisation`` column is read like ``branch``: stripped, empty is none."""
+    text = "id,name,branch,organisation\np1,甲,b1, H01 \np2,乙,,\n"
+    loaded = parse_roster(text, fmt="csv", name="r.csv")
+    assert loaded.findings == []
+    assert [p.organisation for p in loaded.value.people] == ["H01", None]
+
+
+def test_csv_roster_columns_list_organisation_after_branch() -> None:
+    """The documented column order (bench/generate.py writes its header from it)."""
+    columns = CSV_COLUMNS["people"]
+    assert columns.index("organisation") == columns.index("branch") + 1
 
 
 @pytest.mark.parametrize(

@@ -78,10 +78,10 @@ class _Who:
     """A person of the roster as the talk loop meets them, made on their first talk.
 
     Everything a talk asks about a participant sits here, one object: the roster's own id
-    string (so later look-ups compare strings by identity), unit and branch interned per
-    evaluation (so a relation compares pointers), and — when their standing does not change
-    during the evaluation period, as for most people — their groups, presence and headship
-    in the period, read without a date search. With a million talks over a heap of a few
+    string (so later look-ups compare strings by identity), unit, branch and organisation
+    interned per evaluation (so a relation compares pointers), and — when their standing does
+    not change during the evaluation period, as for most people — their groups, presence and
+    headship in the period, read without a date search. With a million talks over a heap of a few
     gigabytes, what costs is following pointers to scattered objects; this keeps it to one.
     """
 
@@ -91,6 +91,7 @@ class _Who:
         "groups",
         "heads",
         "id",
+        "organisation",
         "oversees",
         "standing",
         "talks",
@@ -107,6 +108,8 @@ class _Who:
         self.branch = (
             None if person.branch is None else canon.setdefault(person.branch, person.branch)
         )
+        org = person.organisation
+        self.organisation = None if org is None else canon.setdefault(org, org)
         self.oversees = (
             frozenset(canon.setdefault(u, u) for u in person.oversees)
             if person.oversees
@@ -151,6 +154,8 @@ def _related(relations: Sequence[Relation], a: _Who, b: _Who, day: date, in_peri
             ok = a.unit is not None and a.unit is b.unit
         elif rel == "same_branch":
             ok = a.branch is not None and a.branch is b.branch
+        elif rel == "same_organisation":
+            ok = a.organisation is b.organisation  # None is None: the roster's own institution
         elif rel == "heads_unit":
             ok = (
                 a.unit is not None
@@ -1268,11 +1273,7 @@ def _can_meet(state: _State, rule: SlotRule, talker: str, day: date) -> bool:
     branch has no rank and file, say): an obligation no talk could meet is not one.
     """
     org = state.org
-    pool = (
-        org.targets(rule.relation, talker, rule.counterparts)
-        if rule.relation
-        else org.members(rule.counterparts)
-    )
+    pool = org.target_pool(rule.relation, talker, rule.counterparts)
     return any(
         other != talker
         and org.in_group(rule.counterparts, other, day)
@@ -1589,7 +1590,9 @@ def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
             )
 
 
-_Check = tuple[str, Scope, tuple[bool, ...]]
+_Check = tuple[str, tuple[Relation, ...], tuple[bool, ...]]
+"""A scope the groups allow but a relation decides: its id, the relations left to check per
+talk, and the directions (True: x is the scope's first side) in which it can hold."""
 """A scope whose groups hold for a pair (x, y): its id, the scope, and the directions to try
 — True for x → y, False for y → x — of which one must also satisfy the scope's relation."""
 
@@ -1601,19 +1604,24 @@ class _ScopePlan:
     candidate directions, and the relation is checked per talk. Group sets are the ones
     :class:`Org` made (one frozenset per distinct standing, shared by everyone with it), so
     the plans are few and cached.
+
+    ``same_organisation`` is part of the plan's key (whether the two are of one institution,
+    a pointer comparison) rather than checked per talk: in a policy written for one
+    institution, such as Huimin's team scopes (2.1–2.5), it is the only relation of most
+    scopes, and those are then decided by the plan alone.
     """
 
     def __init__(self, scopes: Sequence[Scope], topic_scopes: set[str]) -> None:
         self.topic = [s for s in scopes if s.id in topic_scopes]
         self.other = [s for s in scopes if s.id not in topic_scopes]
         self.cache: dict[
-            tuple[frozenset[str], frozenset[str]],
+            tuple[frozenset[str], frozenset[str], bool],
             tuple[frozenset[str], list[_Check], bool, list[_Check]],
         ] = {}
 
     @staticmethod
     def _checks(
-        scopes: Sequence[Scope], gx: frozenset[str], gy: frozenset[str]
+        scopes: Sequence[Scope], gx: frozenset[str], gy: frozenset[str], same: bool
     ) -> tuple[set[str], list[_Check]]:
         sure: set[str] = set()
         maybe: list[_Check] = []
@@ -1626,27 +1634,30 @@ class _ScopePlan:
             )
             if not dirs:
                 continue
-            if not scope.relation:
+            if "same_organisation" in scope.relation and not same:
+                continue  # symmetric: holds in neither direction
+            rest = tuple(r for r in scope.relation if r != "same_organisation")
+            if not rest:
                 sure.add(scope.id)
             else:
-                maybe.append((scope.id, scope, dirs))
+                maybe.append((scope.id, rest, dirs))
         return sure, maybe
 
     def _plan(
-        self, gx: frozenset[str], gy: frozenset[str]
+        self, gx: frozenset[str], gy: frozenset[str], same: bool
     ) -> tuple[frozenset[str], list[_Check], bool, list[_Check]]:
-        key = (gx, gy)
+        key = (gx, gy, same)
         found = self.cache.get(key)
         if found is None:
-            sure, maybe = self._checks(self.topic, gx, gy)
-            other_sure, other_maybe = self._checks(self.other, gx, gy)
+            sure, maybe = self._checks(self.topic, gx, gy, same)
+            other_sure, other_maybe = self._checks(self.other, gx, gy, same)
             found = (frozenset(sure), maybe, bool(other_sure), other_maybe)
             self.cache[key] = found
         return found
 
     @staticmethod
     def _holds(check: _Check, x: _Who, y: _Who, day: date, within: bool) -> bool:
-        relation = check[1].relation
+        relation = check[1]
         for d in check[2]:
             if (
                 _related(relation, x, y, day, within)
@@ -1663,9 +1674,10 @@ class _ScopePlan:
         """
         gx = x.groups if within and x.groups is not None else x.groups_on(day, within)
         gy = y.groups if within and y.groups is not None else y.groups_on(day, within)
-        found = self.cache.get((gx, gy))
+        same = x.organisation is y.organisation
+        found = self.cache.get((gx, gy, same))
         if found is None:
-            found = self._plan(gx, gy)
+            found = self._plan(gx, gy, same)
         sure, maybe, other_sure, other_maybe = found
         hit = sure
         if maybe:
@@ -1686,7 +1698,9 @@ class _ScopePlan:
         groups = [w.groups_on(day, within) for w in who]
         for i in range(len(who)):
             for j in range(i + 1, len(who)):
-                sure, maybe, other_sure, other_maybe = self._plan(groups[i], groups[j])
+                sure, maybe, other_sure, other_maybe = self._plan(
+                    groups[i], groups[j], who[i].organisation is who[j].organisation
+                )
                 hit.update(sure)
                 hit.update(
                     c[0]
@@ -1705,7 +1719,7 @@ def _responsibility_gaps(state: _State) -> None:
     """People with no one answerable for them on their first or last day in the period.
 
     Whether a chain entry applies to a person on a day depends only on the groups they are in
-    that day, and who may answer only on their unit, branch and the day
+    that day, and who may answer only on their unit, branch, organisation and the day
     (:meth:`Org.answerable_candidates`): both are looked up once per distinct combination,
     not once per person.
     """
@@ -1737,7 +1751,7 @@ def _responsibility_gaps(state: _State) -> None:
                 for day in sorted({active[0][0], active[-1][1]})
             ]
         for day, groups in days:
-            key = (groups, person.unit, person.branch, day)
+            key = (groups, person.unit, person.branch, person.organisation, day)
             applies = memo.get(key)
             if applies is None:
                 applies = memo[key] = [c for _, c in org.answerable_candidates(pid, day)]

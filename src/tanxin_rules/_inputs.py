@@ -69,6 +69,14 @@ class Person(Model):
     roles: list[RoleHolding] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     unit: RecordId | None = None
     branch: RecordId | None = None
+    organisation: RecordId | None = None
+    """The institution the person belongs to (e.g. a hospital in a health bureau's roster).
+
+    A policy speaks of one institution (Huimin's scopes 2.1–2.5 pair people inside one
+    hospital); the ``same_organisation`` relation keeps its pairs inside each institution of a
+    roster that holds several. People without one all belong to the roster's one implicit
+    institution, so a roster of one institution need not name it.
+    """
     oversees: list[RecordId] = Field(default_factory=list, json_schema_extra=EMPTY_LIST)
     """Units this person is in charge of (分管), for a leadership team member."""
     party_member: bool = False

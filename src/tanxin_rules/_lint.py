@@ -70,7 +70,10 @@ LINT_CODES: dict[str, tuple[Level, str]] = {
         "warning",
         "a rule asking the event's counterpart to talk, for an event kind that names none",
     ),
-    "self-talk-risk": ("info", "talkers drawn from the subjects' own group with no relation"),
+    "self-talk-risk": (
+        "info",
+        "talkers drawn from the subjects' own group with no relation (same_organisation aside)",
+    ),
     "unused-parameter": ("warning", "a parameter no value of the policy refers to"),
     "unencoded-clause": (
         "warning",
@@ -425,10 +428,11 @@ def _unanswered_triggers(policy: Policy, empty: dict[str, str], add: Any) -> Non
                 f"rule {rule.id!r}: its talkers' group {talker.group!r} is empty by definition "
                 f"({empty[talker.group]}), so no one ever owes the talk",
             )
+        # same_organisation keeps the talk inside the institution, not to a particular member
         if (
             isinstance(talker, TalkerByGroup)
             and talker.group == rule.subjects
-            and not (talker.relation)
+            and all(r == "same_organisation" for r in talker.relation)
         ):
             add(
                 "self-talk-risk",

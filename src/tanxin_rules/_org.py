@@ -6,7 +6,7 @@ holdings carry dates, so group membership is a set of day intervals per person: 
 life in the roster is cut into *segments* at every date on which something about them changes
 (a role starts or ends, they join the Party, are hired or leave), and each segment is matched
 against every group selector once. Relations use indexes (by unit, by branch, by overseen
-unit), so no query enumerates all pairs of people.
+unit, by organisation), so no query enumerates all pairs of people.
 """
 
 from __future__ import annotations
@@ -145,6 +145,8 @@ class Org:
         self._answerable: dict[tuple[object, ...], list[str]] = {}
         self.by_unit: dict[str, list[str]] = defaultdict(list)
         self.by_branch: dict[str, list[str]] = defaultdict(list)
+        self.by_organisation: dict[str | None, list[str]] = defaultdict(list)
+        """Everyone, by organisation; ``None`` holds the roster's own (unnamed) institution."""
         self.overseers: dict[str, list[str]] = defaultdict(list)
         members = self._members
         for pid in sorted(self.people):
@@ -159,6 +161,7 @@ class Org:
                 self.by_unit[person.unit].append(pid)
             if person.branch is not None:
                 self.by_branch[person.branch].append(pid)
+            self.by_organisation[person.organisation].append(pid)
             if person.oversees:
                 for unit in sorted(set(person.oversees)):
                     self.overseers[unit].append(pid)
@@ -305,6 +308,8 @@ class Org:
                 ok = pa.unit is not None and pa.unit == pb.unit
             elif rel == "same_branch":
                 ok = pa.branch is not None and pa.branch == pb.branch
+            elif rel == "same_organisation":
+                ok = pa.organisation == pb.organisation
             elif rel == "heads_unit":
                 ok = pa.unit is not None and pa.unit == pb.unit and self._heads_on(a, 1, day)
             else:
@@ -328,6 +333,8 @@ class Org:
                 ok = pa.unit is not None and pa.unit == pb.unit
             elif rel == "same_branch":
                 ok = pa.branch is not None and pa.branch == pb.branch
+            elif rel == "same_organisation":
+                ok = pa.organisation == pb.organisation
             elif rel == "heads_unit":
                 ok = pa.unit is not None and pa.unit == pb.unit
                 days = intersect(days, self._standing[a].heads_intervals(1))
@@ -340,17 +347,27 @@ class Org:
 
     def targets(self, relations: Sequence[Relation], a: str, group: str) -> list[str]:
         """Candidates ``b`` in ``group`` (on some day) that ``a`` may relate to, via indexes."""
+        return [b for b in self.target_pool(relations, a, group) if b != a]
+
+    def target_pool(self, relations: Sequence[Relation], a: str, group: str) -> list[str]:
+        """:meth:`targets` before ``a`` is taken out: a shared, cached list (do not change it).
+
+        For a caller that stops at the first candidate that will do: a whole hospital's
+        members need not be copied to find one.
+        """
         if not relations:
-            return [b for b in self.members(group) if b != a]
+            return self.members(group)
         pa = self.people[a]
-        rel = relations[0]
+        rel = _indexed(relations)
         if rel == "oversees":
             pool = self._pool("oversees", tuple(sorted(set(pa.oversees))), group)
         elif rel in {"same_unit", "heads_unit"}:
             pool = self._pool("unit", pa.unit, group)
+        elif rel == "same_organisation":
+            pool = self._pool("organisation", pa.organisation, group)
         else:
             pool = self._pool("branch", pa.branch, group)
-        return [b for b in pool if b != a]
+        return pool
 
     def sources(self, relations: Sequence[Relation], b: str, group: str) -> list[str]:
         """Candidates ``a`` in ``group`` that may relate to ``b``, via indexes."""
@@ -365,8 +382,10 @@ class Org:
         cache_key = (index, key, group)
         found = self._pools.get(cache_key)
         if found is None:
-            if key is None:
-                base: Iterable[str] = ()
+            if index == "organisation":  # None is an organisation: the roster's own
+                base: Iterable[str] = self.by_organisation.get(cast("str | None", key), [])
+            elif key is None:
+                base = ()
             elif index == "oversees":
                 base = [p for unit in key for p in self.by_unit.get(unit, [])]
             elif index == "overseers":
@@ -404,7 +423,8 @@ class Org:
         """:meth:`answerable`, where the lists may still hold the person themselves.
 
         Which entries apply depends only on the person's groups that day; the lists only on
-        their unit, branch and the day — so callers may share the answer between people.
+        their unit, branch, organisation and the day — so callers may share the answer between
+        people.
         """
         chain = self.policy.responsibility
         if chain is None:
@@ -414,9 +434,14 @@ class Org:
         for index, entry in enumerate(chain.entries):
             if not self.in_group(entry.subjects, pid, day):
                 continue
-            # Who may answer depends on the person only through their unit and branch (every
-            # relation reads those), so the candidates are found once per unit, branch and day.
-            key = (index, person.unit, person.branch, day) if entry.relation else (index, day)
+            # Who may answer depends on the person only through their unit, branch and
+            # organisation (every relation reads those), so the candidates are found once per
+            # unit, branch, organisation and day.
+            key = (
+                (index, person.unit, person.branch, person.organisation, day)
+                if entry.relation
+                else (index, day)
+            )
             found = self._answerable.get(key)
             if found is None:
                 found = [
@@ -435,11 +460,13 @@ class Org:
         """:meth:`sources` for ``pb``, without leaving ``pb`` out."""
         if not relations:
             return self.members(group)
-        rel = relations[0]
+        rel = _indexed(relations)
         if rel == "oversees":
             return self._pool("overseers", pb.unit, group)
         if rel in {"same_unit", "heads_unit"}:
             return self._pool("unit", pb.unit, group)
+        if rel == "same_organisation":
+            return self._pool("organisation", pb.organisation, group)
         return self._pool("branch", pb.branch, group)
 
     def answerable_people(self, pid: str, day: date) -> list[str]:
@@ -450,6 +477,15 @@ class Org:
         """People in id order."""
         for pid in sorted(self.people):
             yield self.people[pid]
+
+
+def _indexed(relations: Sequence[Relation]) -> Relation:
+    """The relation whose index finds candidates: any but ``same_organisation`` if there is one.
+
+    Every relation of the list is checked afterwards; this one only narrows the pool, and an
+    organisation (a whole hospital) is the widest pool of all.
+    """
+    return next((r for r in relations if r != "same_organisation"), relations[0])
 
 
 def _group_order(policy: Policy) -> list[str]:

@@ -80,12 +80,17 @@ ClauseRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9]+(?:\.[0-9]+)*[a-z]?$", m
 Level = Literal["must", "should", "may"]
 """How binding a rule is: 應 / 要 (must), 宜 (should), 可 (may)."""
 
-Relation = Literal["oversees", "heads_unit", "heads_branch", "same_unit", "same_branch"]
+Relation = Literal[
+    "oversees", "heads_unit", "heads_branch", "same_unit", "same_branch", "same_organisation"
+]
 """A relation from person A to person B drawn from the roster's structure.
 
 - ``oversees`` (分管): B's unit is one of the units A oversees;
 - ``heads_unit`` / ``heads_branch``: A holds a role that heads a unit (branch) and B is in it;
-- ``same_unit`` / ``same_branch``: A and B belong to the same unit (Party branch).
+- ``same_unit`` / ``same_branch``: A and B belong to the same unit (Party branch);
+- ``same_organisation`` (同單位): A and B belong to the same institution — both have the same
+  ``organisation``, or neither has one (the roster's own institution). It keeps a policy
+  written for one institution inside each institution of a roster that holds several.
 """
 
 Mode = Literal["individual", "collective"]

@@ -102,6 +102,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "unit",
         "unit_kind",
         "branch",
+        "organisation",
         "oversees",
         "party_member",
         "party_joined",

@@ -231,6 +231,8 @@ def explain_person(
         f"unit       {record.unit or '—'}; branch {record.branch or '—'}; "
         f"oversees {', '.join(record.oversees) or '—'}",
     ]
+    if record.organisation is not None:
+        lines[1] += f"; organisation {record.organisation}"
     for segment in org.segments(person):
         if segment.end < report.period_start or segment.start > report.period_end:
             continue

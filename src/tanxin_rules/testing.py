@@ -94,8 +94,10 @@ _WEEKDAYS: tuple[Weekday, ...] = (
 )  # fmt: skip
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _RELATIONS: tuple[Relation, ...] = (
-    "oversees", "heads_unit", "heads_branch", "same_unit", "same_branch",
+    "oversees", "heads_unit", "heads_branch", "same_unit", "same_branch", "same_organisation",
 )  # fmt: skip
+_ORGANISATIONS: tuple[str | None, ...] = (None, "org_1", "org_2")
+"""Organisations of a roster that holds several: None is the roster's own (unnamed) one."""
 _FREQS: tuple[Freq, ...] = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 _SAT_SUN: tuple[Weekday, ...] = ("saturday", "sunday")
 _LEVELS: tuple[Level, ...] = ("must", "should", "may")
@@ -620,6 +622,8 @@ def _rosters(
     unit_choice = _optional(st.sampled_from(unit_ids)) if unit_ids else no_text
     branch_choice = _optional(st.sampled_from(branch_ids)) if branch_ids else no_text
     overseen = st.lists(st.sampled_from(unit_ids), min_size=1, max_size=3, unique=True)
+    # One roster in three holds several institutions (a health bureau's); the rest, one.
+    organisation = st.sampled_from(_ORGANISATIONS) if draw(st.integers(0, 2)) == 0 else no_text
     people: list[Person] = []
     for i in range(draw(st.integers(min_people, max_people))):
         roles: list[RoleHolding] = []
@@ -640,6 +644,7 @@ def _rosters(
                 roles=roles,
                 unit=draw(unit_choice),
                 branch=draw(branch_choice) if member else None,
+                organisation=draw(organisation),
                 oversees=draw(overseen) if unit_ids and draw(st.integers(0, 2)) == 0 else [],
                 party_member=member,
                 party_joined=joined,
@@ -669,7 +674,9 @@ def rosters(
     ``since``/``until`` dates (in order), may belong to a unit, oversee units, and be a Party
     member (then possibly of a branch, with a ``party_joined`` date); ``born``, ``hired``,
     ``appointed`` and ``left`` are optional and in a plausible order. All dates lie in
-    ``min_date``…``max_date``.
+    ``min_date``…``max_date``. One roster in three holds several institutions: each person's
+    ``organisation`` is ``org_1``, ``org_2`` or none (the roster's own), so that
+    ``same_organisation`` both holds and fails.
     """
     _check_bounds(min_date, max_date)
     if not 0 <= min_people <= max_people:
