@@ -365,6 +365,7 @@ def test_structured_errors_are_located(tmp_path: Path, name: str, text: str, exp
             'date,kind,name\n2025-01-01,valid_from,\n2025-12-31,valid_to,"a"b\n',
             ":3:1: error: CSV syntax error",
         ),
+        ('"date,kind\n2025-01-01,valid_from\n', ":2:1: error: CSV syntax error in the header"),
         (
             "date,kind\n2025-01-01,valid_from\n2025-12-31,valid_to\nsometimes,outside_range\n",
             ":4:1: error: outside_range: Input should be 'error' or 'weekends_only'",
@@ -383,6 +384,98 @@ def test_csv_reports_every_problem(tmp_path: Path) -> None:
     text = "date,kind\n2025-01-01,valid_from\n2025-12-31,valid_to\nx,holiday\ny,workday\n"
     got = problems_of(write(tmp_path, "two.csv", text))
     assert [p.split(": error")[0].rsplit(":", 2)[1] for p in got] == ["4", "5"]
+
+
+def test_csv_problems_of_every_kind_come_together(tmp_path: Path) -> None:
+    """A row that is not valid CSV, an unknown kind, a surplus cell and values the validation
+    refuses are all reported in one error, in line order; the bad CSV row is left out."""
+    text = (
+        "date,kind,name\n"
+        "2025-01-01,valid_from,\n"
+        '2025-03-01,holiday,"a"b\n'
+        "2025-02-30,holiday,x\n"
+        "2025-05-01,holliday,y\n"
+        "2025-06-01,holiday,z,extra\n"
+        "2025-12-31,valid_to,\n"
+        "2026-01-05,workday,outside\n"
+    )
+    path = write(tmp_path, "all.csv", text)
+    with pytest.raises(InputError) as info:
+        load_holidays(path)
+    found = [(p.line, p.col, p.message) for p in info.value.problems]
+    assert [(line, col) for line, col, _ in found] == [(3, 1), (4, 1), (5, 12), (6, 22)]
+    starts = ["CSV syntax error", "holidays[0].date: '2025-02-30'", "unknown kind 'holliday'",
+              "row has 4 cells"]  # fmt: skip
+    assert all(message.startswith(s) for (_, _, message), s in zip(found, starts, strict=True))
+    assert all(p.file == str(path) for p in info.value.problems)
+
+
+def test_csv_whole_calendar_problems_join_row_problems(tmp_path: Path) -> None:
+    """Once every value is valid, the whole-calendar checks run and join the row problems."""
+    text = (
+        "date,kind\n2025-01-01,valid_from\n2025-12-31,valid_to\n"
+        "2025-05-01,holliday\n2026-01-05,workday\n"
+    )
+    got = problems_of(write(tmp_path, "cal.csv", text))
+    assert [p.split(": error: ")[1].split(" (")[0] for p in got] == [
+        "unknown kind 'holliday'",
+        "workdays[0]: 2026-01-05 is outside the calendar's range",
+    ]
+
+
+def test_csv_missing_range_row_is_reported_once(tmp_path: Path) -> None:
+    """No valid_to row: the CSV reader's message, not a second 'required key' one."""
+    got = problems_of(write(tmp_path, "cal.csv", "date,kind\n2025-01-01,valid_from\nx,holiday\n"))
+    assert len(got) == 2
+    assert ":1:1: error: no valid_to row" in got[0]
+    assert "holidays[0].date" in got[1]
+
+
+def test_csv_bad_header_is_refused_alone(tmp_path: Path) -> None:
+    """A header naming unknown columns stops reading: its problems only, none about rows."""
+    path = write(tmp_path, "cal.csv", "day,knd\n2025-01-01,valid_from\nx,y\n")
+    got = problems_of(path)
+    assert [p.split(": error: ")[0] for p in got] == [f"{path}:1:1"] * 3 + [f"{path}:1:5"]
+    assert all("column" in p for p in got)
+
+
+def test_meetings_problems_of_every_kind_come_together(tmp_path: Path) -> None:
+    """An impossible date, an unknown kind and a repeated id are reported in one error."""
+    text = (
+        "- {kind: democratic_life_meeting, date: 2026-02-30, id: a}\n"
+        "- {kind: democratic_life_meting, date: 2026-03-01, id: b}\n"
+        "- {kind: democratic_life_meeting, date: 2026-04-01, id: a}\n"
+    )
+    got = problems_of(write(tmp_path, "m.yaml", text), meetings=True, kinds=KINDS)
+    assert [p.split(": error: ")[1].split(":")[0] for p in got] == [
+        "meetings[0].date",
+        "meetings[1].kind",
+        "meetings[2].id",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "needle"),
+    [
+        ("gbk.csv", "date,kind,name\n2025-01-01,holiday,元旦\n".encode("gbk"), "looks like GBK"),
+        ("gbk.yaml", "valid_from: 2025-01-01  # 元旦\n".encode("gb18030"), "looks like GBK"),
+        ("u16.json", '{"valid_from": "2025-01-01"}'.encode("utf-16-le"), "without a byte-order"),
+        ("u16.yaml", "valid_from: 2025-01-01\n".encode("utf-16-be"), "without a byte-order"),
+    ],
+)
+def test_encodings_are_diagnosed(tmp_path: Path, name: str, raw: bytes, needle: str) -> None:
+    """A holiday calendar in GBK, or in UTF-16 without a byte-order mark, is named as such."""
+    (problem,) = problems_of(write(tmp_path, name, raw))
+    assert needle in problem
+    assert "save " in problem
+
+
+def test_meetings_encoding_is_diagnosed(tmp_path: Path) -> None:
+    """A meetings CSV in GBK says so, at the first byte that is not UTF-8."""
+    raw = "kind,date,id\n民主生活會,2026-01-10,m1\n".encode("gbk")
+    (problem,) = problems_of(write(tmp_path, "m.csv", raw), meetings=True)
+    assert f"{tmp_path / 'm.csv'}:2:1: error: not valid UTF-8" in problem
+    assert "looks like GBK" in problem
 
 
 def test_empty_csv(tmp_path: Path) -> None:

@@ -224,7 +224,8 @@ def test_oversize_file(tmp_path: Path) -> None:
 
 
 def test_gbk_file(tmp_path: Path) -> None:
-    """A GBK-encoded policy is an encoding problem at its first non-ASCII character."""
+    """A GBK-encoded policy is an encoding problem at its first non-ASCII character, which
+    says the file looks like GBK, as the roster reader does."""
     path = tmp_path / "gbk.yaml"
     path.write_bytes(HUIMIN_TEXT.encode("gbk"))
     first = next(i for i, char in enumerate(HUIMIN_TEXT) if not char.isascii())
@@ -238,7 +239,27 @@ def test_gbk_file(tmp_path: Path) -> None:
     assert at(problem) == (line, col)
     assert problem.code == "encoding"
     byte = HUIMIN_TEXT[first].encode("gbk")[0]
-    assert problem.message == f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
+    assert problem.message == (
+        f"not valid UTF-8 (byte 0x{byte:02x}); it looks like GBK / GB18030 (common in"
+        " spreadsheet exports in China); save the file as UTF-8"
+    )
+
+
+def test_latin1_file_is_not_called_gbk() -> None:
+    """Bytes that are not UTF-8 and do not read as Chinese in GBK get the plain message."""
+    problem = only_problem("tanxin: 1\nid: caf\xe9\n".encode("latin-1"))
+
+    assert (problem.code, at(problem)) == ("encoding", (2, 8))
+    assert problem.message == "not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_utf16_file_without_byte_order_mark(encoding: str) -> None:
+    """UTF-16 or UTF-32 without a byte-order mark is named as such, at 1:1, as for rosters."""
+    problem = only_problem(HUIMIN_TEXT.encode(encoding))
+
+    assert (problem.code, at(problem)) == ("encoding", (1, 1))
+    assert "looks like UTF-16 or UTF-32 without a byte-order mark" in problem.message
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])

@@ -21,6 +21,7 @@ from tanxin_rules import (
     load_policy,
 )
 from tanxin_rules._policy import CalendarPeriod, CoverageRule, NamedPeriods, Parameter
+from tanxin_rules._types import Label
 
 ROOT = Path(__file__).resolve().parent.parent
 HUIMIN = ROOT / "policies" / "huimin_2015.yaml"
@@ -225,6 +226,59 @@ def test_slot_rrule_problems_are_refused() -> None:
     """The RRULE checks run when the slot rule is validated."""
     with pytest.raises(ValidationError, match="every such weekday"):
         SlotRule.model_validate(slot(rrule="FREQ=WEEKLY;BYDAY=-1TH", anchor="2015-12-31"))
+
+
+# --------------------------------------------------------------------------- label text
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u061c", "\x1b", "\r", "\x00",
+     "\x7f", "\x85", "\u2028"],
+)  # fmt: skip
+def test_label_with_a_hidden_character_is_refused(char: str) -> None:
+    """A bidi control, a control character or a line separator in a label is refused, naming
+    the code point and where it stands in the text (lone surrogates: Pydantic refuses them)."""
+    message = problems_of(minimal(label={"zh": "小", "en": f"mi{char}ni"}))
+    assert f"en: holds U+{ord(char):04X}" in message
+    assert "at character 3" in message
+
+
+def test_label_may_hold_tabs_and_line_feeds() -> None:
+    """Multi-line clause texts and tabs are ordinary text."""
+    policy = Policy.model_validate(minimal(label={"zh": "小\n制度", "en": "a\tb\n"}))
+    assert policy.label.zh == "小\n制度"
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        (("guidance",), {"guidance": [{"id": "g", "clause": "1", "label": {"zh": "甲", "en": "g"},
+                                       "text": {"zh": "甲\u202e乙", "en": "g"}}]}),
+        (("parameters",), {"parameters": [{"id": "p", "label": {"zh": "甲", "en": "p"},
+                                           "value": 1, "interpretation": True,
+                                           "reason": {"zh": "甲", "en": "r\u2067"}}]}),
+        (("scopes",), {"scopes": [{"id": "s", "clause": "1a", "label": {"zh": "甲", "en": "a"},
+                                   "note": {"zh": "\x1b[2J", "en": "n"},
+                                   "between": ["bosses", "bosses"]}]}),
+    ],
+)  # fmt: skip
+def test_every_policy_text_is_checked(path: tuple[str], extra: dict[str, Any]) -> None:
+    """Guidance texts, parameter reasons and notes are policy labels too."""
+    with pytest.raises(ValidationError) as info:
+        Policy.model_validate(minimal(**extra))
+    assert [e["loc"][: len(path)] for e in info.value.errors()] == [path]
+    assert "holds U+" in str(info.value)
+
+
+def test_a_label_built_in_python_is_checked_in_a_policy() -> None:
+    """A shared Label object with a bidi override may exist (reports build such labels from
+    roster names), but a policy holding one is refused."""
+    hidden = Label(zh="小\u202e", en="mini")
+    assert hidden.zh.endswith("\u202e")
+    with pytest.raises(ValidationError, match="zh: holds U\\+202E"):
+        Policy.model_validate({**minimal(), "label": hidden})
+    assert Policy.model_validate({**minimal(), "label": Label(zh="小", en="mini")}).id == "mini"
 
 
 # --------------------------------------------------------------------------- Huimin

@@ -192,6 +192,48 @@ def test_rosters_and_histories_refer_to_what_exists(roster: Roster, data: Any) -
     assert len(repr(rosters(POLICY))) < 100
 
 
+DUPLICATED = Roster.model_validate(
+    {
+        "people": [
+            {"id": "p1", "name": "甲", "roles": [{"role": "party_secretary"}]},
+            {"id": "p1", "name": "甲", "roles": [{"role": "party_secretary"}]},
+            {"id": "p2", "name": "乙", "roles": [{"role": "president"}]},
+            {"id": "p2", "name": "丙"},
+            {"id": "p3", "name": "丁"},
+        ]
+    }
+)
+
+
+@given(data=st.data(), start=st.dates(date(2020, 1, 1), date(2030, 1, 1)))
+def test_histories_for_a_roster_with_repeated_ids(data: Any, start: date) -> None:
+    """A roster listing ids twice (as an export may) gets histories drawn from its distinct
+    people: collective talks of three, never a person twice in one talk."""
+    end = date(start.year, 12, 31)
+    history = data.draw(histories(DUPLICATED, POLICY, start, end, max_talks=8))
+    sizes = set()
+    for talk in history.talks:
+        assert set(talk.participants) <= {"p1", "p2", "p3"}
+        assert len(set(talk.participants)) == len(talk.participants)
+        sizes.add(len(talk.participants))
+    assert sizes <= {2, 3}
+    assert all(e.person in {"p1", "p2", "p3"} for e in history.events)
+
+
+def test_histories_for_one_distinct_person_have_no_talks() -> None:
+    """Two copies of one person are one person: no talks, rather than a failing draw."""
+    alone = Roster.model_validate({"people": [{"id": "p1", "name": "甲"}] * 2})
+    found = []
+
+    @given(histories(alone, POLICY, date(2025, 1, 1), date(2025, 12, 31)))
+    def check(history: History) -> None:
+        found.append(len(history.talks))
+
+    check()
+    assert found
+    assert set(found) == {0}
+
+
 def _doc_code() -> str:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     assert blocks, "docs/testing.md has no python example"

@@ -41,7 +41,7 @@ from ._policy import (
     SlotRule,
     WindowRule,
 )
-from ._rrule import parse_rrule
+from ._rrule import explicit_rrule, parse_rrule
 from ._types import IsoDate, Model
 
 __all__ = [
@@ -259,24 +259,6 @@ def slot_times(policy: Policy, rule: SlotRule) -> tuple[time, time] | None:
     return None
 
 
-def _explicit_rrule(text: str, anchor: date) -> str:
-    """The RRULE with the parts dateutil would derive from DTSTART written out."""
-    body = text.strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[6:]
-    parts = dict(chunk.split("=", 1) for chunk in body.upper().split(";"))
-    if not {"BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY"} & parts.keys():
-        freq = parts["FREQ"]
-        if freq == "YEARLY":
-            parts.setdefault("BYMONTH", str(anchor.month))
-            parts["BYMONTHDAY"] = str(anchor.day)
-        elif freq == "MONTHLY":
-            parts["BYMONTHDAY"] = str(anchor.day)
-        elif freq == "WEEKLY":
-            parts["BYDAY"] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[anchor.weekday()]
-    return ";".join(f"{k}={v}" for k, v in parts.items())
-
-
 def _moved_start(rule: SlotRule, start: date) -> date:
     """A DTSTART a whole number of the rule's cycles after the anchor, before ``start``."""
     anchor = rule.anchor
@@ -319,7 +301,7 @@ def slots(
         return []
     lo, hi = _clamped(start, -_SHIFT_REACH), _clamped(end, _SHIFT_REACH)
     dtstart = _moved_start(rule, lo)
-    rr = parse_rrule(_explicit_rrule(rule.rrule, rule.anchor), dtstart)
+    rr = parse_rrule(explicit_rrule(rule.rrule, rule.anchor), dtstart)
     if dtstart != rule.anchor:
         rr = rr.replace(dtstart=datetime(dtstart.year, dtstart.month, dtstart.day))
     shift = holidays is not None and rule.on_non_working_day != "keep"

@@ -1,7 +1,8 @@
 """Reading a holiday calendar file and a meetings file: YAML, JSON or CSV → validated models.
 
 Both files are untrusted input, read with the same discipline as a policy: size limits, strict
-UTF-8, the strict YAML reader (duplicate keys, YAML 1.1 traps and tags refused), and every
+UTF-8 (a file in GBK, or in UTF-16 without a byte-order mark, is refused saying so), the strict
+YAML reader (duplicate keys, YAML 1.1 traps and tags refused), and every
 problem reported as a :class:`~tanxin_rules.InputError` whose :class:`~tanxin_rules.Problem`\\ s
 carry ``file:line:col``. The format follows the file's extension:
 
@@ -11,6 +12,13 @@ carry ``file:line:col``. The format follows the file's extension:
 - ``.csv``: one row per fact, with a header row; problems point at the row's line and the
   cell's column. CSV rows become the same data as the YAML form, with positions, so the same
   validation and messages apply.
+
+A file that cannot be read as a whole (not UTF-8, over the limits, a YAML or JSON syntax
+error, an empty file, a CSV header that is not valid CSV or names unknown columns) is refused
+with that one problem (or, for a CSV header, every problem of the header). Otherwise every
+problem of the file is gathered into the one error: for CSV, each row that is not valid CSV
+(the row is left out and reading goes on), each unknown kind, repeated range row or surplus
+cell, *and* each value the validation refuses, each at its own ``file:line:col``.
 
 Holiday CSV columns (header required, any order; ``name`` optional)::
 
@@ -50,9 +58,9 @@ from pydantic import TypeAdapter, ValidationError
 from ._calendar import HolidayCalendar, HolidayEntry
 from ._errors import InputError, Problem
 from ._inputs import Meeting
-from ._loading import read_limited, validation_problems
+from ._loading import decode_text, read_limited, validation_problems
 from ._types import IsoDate, Model
-from ._yaml import Document, Limits, Node, YamlProblem, decode, read_yaml
+from ._yaml import Document, Limits, Node, YamlProblem, read_yaml
 
 __all__ = ["MEETINGS_LIMITS", "load_holidays", "load_meetings"]
 
@@ -78,7 +86,7 @@ def load_holidays(path: str | os.PathLike[str], *, limits: Limits | None = None)
     """
     file = os.fspath(path)
     limits = limits or Limits()
-    document = _read(file, limits, _csv_holidays)
+    document, problems = _read(file, limits, _csv_holidays)
     data = document.data
     if not isinstance(data, dict):
         raise InputError(
@@ -94,12 +102,18 @@ def load_holidays(path: str | os.PathLike[str], *, limits: Limits | None = None)
     if "name" not in data:
         data = {**data, "name": file}
     try:
-        return HolidayCalendar.model_validate(data)
+        calendar = HolidayCalendar.model_validate(data)
     except ValidationError as exc:
-        problems = validation_problems(exc, document)
-        if any(not p.path for p in problems):  # the whole-calendar checks: say which entry
-            problems = [p for p in problems if p.path] + _calendar_problems(data, document)
-        raise InputError(_sorted(problems)) from None
+        found = validation_problems(exc, document)
+        if any(not p.path for p in found):  # the whole-calendar checks: say which entry
+            found = [p for p in found if p.path] + _calendar_problems(data, document)
+        if _format_of(file) == "csv":  # a missing range row is reported by the CSV reader
+            found = [p for p in found if not (p.code == "missing" and len(p.path) == 1)]
+        problems = [*problems, *found]
+    else:
+        if not problems:
+            return calendar
+    raise InputError(_sorted(problems))
 
 
 def load_meetings(
@@ -117,7 +131,7 @@ def load_meetings(
     """
     file = os.fspath(path)
     limits = limits or MEETINGS_LIMITS
-    document = _read(file, limits, _csv_meetings)
+    document, problems = _read(file, limits, _csv_meetings)
     data: Any = document.data
     root = document.root
     if isinstance(data, list):
@@ -136,42 +150,59 @@ def load_meetings(
             ]
         )
     document = Document(data, root, file)
+    meetings: list[Meeting] = []
     try:
         meetings = _MeetingsFile.model_validate(data).meetings
     except ValidationError as exc:
-        raise InputError(_sorted(_reworded(validation_problems(exc, document)))) from None
+        problems.extend(_reworded(validation_problems(exc, document)))
+    records = data.get("meetings")
+    if isinstance(records, list):  # checked on the data, so that they join a refusal
+        problems.extend(_meeting_problems(records, document, kinds))
+    if problems:
+        raise InputError(_sorted(problems))
+    return meetings
+
+
+def _meeting_problems(
+    records: list[Any], document: Document, kinds: Collection[str] | None
+) -> list[Problem]:
+    """Unknown kinds (with ``kinds``) and repeated ids among the meetings' data.
+
+    Run on the data rather than on validated meetings, so that a file with invalid records
+    too gets every problem at once; a kind or id that is not text is validation's to report.
+    """
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for i, meeting in enumerate(meetings):
-        if kinds is not None and meeting.kind not in kinds:
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            continue
+        kind, rid = record.get("kind"), record.get("id")
+        if kinds is not None and isinstance(kind, str) and kind not in kinds:
             known = ", ".join(sorted(kinds)) or "none"
-            close = difflib.get_close_matches(meeting.kind, sorted(kinds), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(kind, sorted(kinds), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(
                 _at(
                     document,
                     ("meetings", i, "kind"),
                     f"meetings[{i}].kind: "
-                    f"unknown meeting kind {meeting.kind!r}{hint}; the policy "
+                    f"unknown meeting kind {kind!r}{hint}; the policy "
                     f"knows: {known}",
                     code="reference",
                 )
             )
-        if meeting.id is not None:
-            if meeting.id in seen:
+        if isinstance(rid, str):
+            if rid in seen:
                 problems.append(
                     _at(
                         document,
                         ("meetings", i, "id"),
-                        f"meetings[{i}].id: "
-                        f"duplicate meeting id {meeting.id!r} (also "
-                        f"meetings[{seen[meeting.id]}])",
+                        f"meetings[{i}].id: duplicate meeting id {rid!r} "
+                        f"(also meetings[{seen[rid]}])",
                     )
                 )
-            seen.setdefault(meeting.id, i)
-    if problems:
-        raise InputError(_sorted(problems))
-    return meetings
+            seen.setdefault(rid, i)
+    return problems
 
 
 class _MeetingsFile(Model):
@@ -197,18 +228,23 @@ def _format_of(file: str) -> str:
     return _FORMATS[ext]
 
 
-def _read(file: str, limits: Limits, csv_reader: Any) -> Document:
-    """The document of a file in any supported format; InputError on the first problem."""
+def _read(file: str, limits: Limits, csv_reader: Any) -> tuple[Document, list[Problem]]:
+    """The document of a file in any supported format, and the problems of its CSV rows.
+
+    A file that cannot be read as a whole is an :class:`InputError` (its one problem, or
+    every problem of a CSV header). The problems returned are those of CSV rows, which leave
+    the rest of the file readable: the caller adds validation's and raises them together.
+    """
     fmt = _format_of(file)
     try:
         raw = read_limited(file, limits)
-        if fmt == "yaml":
-            return read_yaml(raw, file=file, limits=limits)
-        text = decode(raw, file=file, limits=limits)
+        text = decode_text(raw, file=file, limits=limits)
         if fmt == "csv":
-            return _CsvReader(file).read(text, csv_reader)
-        _check_json(text, file)
-        return read_yaml(text, file=file, limits=limits)
+            reader = _CsvReader(file)
+            return reader.read(text, csv_reader), reader.problems
+        if fmt == "json":
+            _check_json(text, file)
+        return read_yaml(text, file=file, limits=limits), []
     except YamlProblem as exc:
         raise InputError([exc.problem]) from None
 
@@ -256,33 +292,51 @@ class _CsvReader:
     def fail(self, line: int, col: int, message: str, code: str = "csv") -> None:
         self.problems.append(Problem(message, file=self.file, line=line, col=col, code=code))
 
+    def stop(self) -> InputError:
+        """The problems found so far, as the error that ends reading (a bad header)."""
+        return InputError(_sorted(self.problems))
+
     def read(self, text: str, build: Any) -> Document:
+        """The file's data; :attr:`problems` holds those of its rows (see :func:`_read`).
+
+        A row that is not valid CSV is a problem and is left out; reading goes on with the
+        next line (the csv module starts every row afresh).
+        """
         lines = text.split("\n")
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header: list[_Cell] | None = None
         rows: list[tuple[int, dict[str, _Cell]]] = []
         line = 1
-        try:
-            for row in reader:
-                start, line = line, reader.line_num + 1
-                if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-                    continue
-                cols = _cell_columns(lines[start - 1] if start <= len(lines) else "", len(row))
-                cells = [_Cell(v.strip(), start, c) for v, c in zip(row, cols, strict=True)]
-                if header is None:
-                    header = cells
-                    continue
-                rows.append((start, self._row(header, cells, start)))
-        except csv.Error as exc:
-            raise YamlProblem(
-                Problem(
-                    f"CSV syntax error: {exc}",
-                    file=self.file,
-                    line=reader.line_num or 1,
-                    col=1,
-                    code="csv",
-                )
-            ) from None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if header is None:  # no header: nothing after it can be read
+                    raise YamlProblem(
+                        Problem(
+                            f"CSV syntax error in the header: {exc}",
+                            file=self.file,
+                            line=reader.line_num or 1,
+                            col=1,
+                            code="csv",
+                        )
+                    ) from None
+                self.fail(reader.line_num or line, 1, f"CSV syntax error: {exc}")
+                if reader.line_num < line:  # pragma: no cover - the reader always moves on
+                    break
+                line = reader.line_num + 1
+                continue
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+                continue
+            cols = _cell_columns(lines[start - 1] if start <= len(lines) else "", len(row))
+            cells = [_Cell(v.strip(), start, c) for v, c in zip(row, cols, strict=True)]
+            if header is None:
+                header = cells
+                continue
+            rows.append((start, self._row(header, cells, start)))
         if header is None:
             raise YamlProblem(
                 Problem(
@@ -294,8 +348,6 @@ class _CsvReader:
                 )
             )
         data, root = build(self, header, rows)
-        if self.problems:
-            raise InputError(_sorted(self.problems))
         return Document(data, root, self.file)
 
     def _row(self, header: list[_Cell], cells: list[_Cell], line: int) -> dict[str, _Cell]:
@@ -389,7 +441,7 @@ def _csv_holidays(
         parent.children.append(node)
 
     if not ok:
-        return data, root
+        raise reader.stop()
     for line, row in rows:
         kind, day, name = row["kind"], row["date"], row.get("name")
         what = kind.value.lower()
@@ -438,18 +490,18 @@ def _csv_holidays(
 def _csv_meetings(
     reader: _CsvReader, header: list[_Cell], rows: list[tuple[int, dict[str, _Cell]]]
 ) -> tuple[dict[str, Any], Node]:
-    ok = reader.check_header(header, ("kind", "date"), ("id",))
+    if not reader.check_header(header, ("kind", "date"), ("id",)):
+        raise reader.stop()
     items: list[Any] = []
     nodes: list[Node] = []
-    if ok:
-        for line, row in rows:
-            entry = {"kind": row["kind"].value, "date": row["date"].value}
-            children = {"kind": row["kind"].node(), "date": row["date"].node()}
-            if "id" in row and row["id"].value:
-                entry["id"] = row["id"].value
-                children["id"] = row["id"].node()
-            items.append(entry)
-            nodes.append(Node(line, 1, children, {k: (n.line, n.col) for k, n in children.items()}))
+    for line, row in rows:
+        entry = {"kind": row["kind"].value, "date": row["date"].value}
+        children = {"kind": row["kind"].node(), "date": row["date"].node()}
+        if "id" in row and row["id"].value:
+            entry["id"] = row["id"].value
+            children["id"] = row["id"].node()
+        items.append(entry)
+        nodes.append(Node(line, 1, children, {k: (n.line, n.col) for k, n in children.items()}))
     root = Node(1, 1, {"meetings": Node(1, 1, nodes)}, {"meetings": (1, 1)})
     return {"meetings": items}, root
 

@@ -28,10 +28,11 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as _rr
 from icalendar import Calendar, Event, vRecur
 
-from ._calendar import HolidayCalendar, _explicit_rrule, slot_times, slots
+from ._calendar import HolidayCalendar, slot_times, slots
 from ._errors import CalendarError
 from ._inputs import Meeting
 from ._policy import Policy, SlotRule
+from ._rrule import explicit_rrule
 from ._schedule import ScheduleItem, schedule
 
 __all__ = ["PRODID", "schedule_ics"]
@@ -120,7 +121,7 @@ def _series(
     covered = raw[raw.index(first) : raw.index(last) + 1]
     parts = [
         part
-        for part in _explicit_rrule(rule.rrule, rule.anchor).split(";")
+        for part in explicit_rrule(rule.rrule, rule.anchor).split(";")
         if not part.startswith(("COUNT=", "UNTIL="))
     ]
     body = ";".join(parts)

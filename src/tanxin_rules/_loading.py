@@ -7,15 +7,16 @@ Every failure becomes a :class:`~tanxin_rules.PolicyError` whose problems carry
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
 from ._errors import PolicyError, Problem
-from ._policy import Policy, ReferenceProblemsError
-from ._yaml import Ambiguous, Document, Limits, Node, YamlProblem, read_yaml
+from ._policy import HiddenTextError, Policy, ReferenceProblemsError
+from ._yaml import Ambiguous, Document, Limits, Node, YamlProblem, decode, read_yaml
 
-__all__ = ["load_policy", "read_limited", "validation_problems"]
+__all__ = ["decode_text", "load_policy", "looks_gbk", "read_limited", "validation_problems"]
 
 _PARAM_KEY = "param"
 _FIXED = {("tanxin",), ("parameters",)}
@@ -39,6 +40,61 @@ def read_limited(path: str | os.PathLike[str], limits: Limits) -> bytes:
     return raw
 
 
+def decode_text(raw: str | bytes, *, file: str, limits: Limits) -> str:
+    """UTF-8 text (a BOM is dropped), or a :class:`YamlProblem` saying what the bytes look like.
+
+    :func:`~tanxin_rules._yaml.decode`, with a diagnosis when the bytes are not UTF-8: a file
+    that is mostly NUL bytes is UTF-16 or UTF-32 saved without a byte-order mark (whose ASCII
+    would otherwise pass as UTF-8 with NULs in it), and one whose bytes read as Chinese in
+    GBK / GB18030 says so (see :func:`looks_gbk`). Shared by every reader of an untrusted file:
+    policies, holiday calendars, meetings, rosters and histories.
+    """
+    if isinstance(raw, bytes) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        sample = raw[:4096]
+        if sample.count(0) * 4 >= len(sample) > 1:
+            raise YamlProblem(
+                Problem(
+                    "the file is mostly NUL bytes: it looks like UTF-16 or UTF-32 without"
+                    " a byte-order mark; save it as UTF-8",
+                    file=file,
+                    line=1,
+                    col=1,
+                    code="encoding",
+                )
+            )
+    try:
+        return decode(raw, file=file, limits=limits)
+    except YamlProblem as exc:
+        problem = exc.problem
+        if problem.code == "encoding" and isinstance(raw, bytes) and looks_gbk(raw):
+            problem = replace(
+                problem,
+                message=problem.message.replace(
+                    "save the file as UTF-8",
+                    "it looks like GBK / GB18030 (common in spreadsheet exports in China);"
+                    " save the file as UTF-8",
+                ),
+            )
+            raise YamlProblem(problem) from None
+        raise
+
+
+def looks_gbk(raw: bytes) -> bool:
+    """Whether ``raw`` (not UTF-8) reads as Chinese text in GBK / GB18030.
+
+    Its first 64 KiB must decode as GB18030 (a character cut at the end of the sample aside)
+    and hold at least one CJK ideograph.
+    """
+    chunk = raw[:65536]
+    try:
+        text = chunk.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(chunk) - 4:  # a real error, not a character cut at the chunk's end
+            return False
+        text = chunk[: exc.start].decode("gb18030", "replace")
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def load_policy(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -51,6 +107,8 @@ def load_policy(
     ``name`` is the file name used in messages (default: the path, or ``<string>``).
     ``limits`` bounds size, nesting depth, node count and aliases (see :class:`Limits`).
     Raises :class:`PolicyError` listing every problem found, each with ``file:line:col``.
+    Bytes that are not UTF-8 are refused with what they look like (GBK, UTF-16 without a
+    byte-order mark), as for every other file (:func:`decode_text`).
     """
     if (path is None) == (text is None):
         raise TypeError("give exactly one of path and text")
@@ -59,7 +117,7 @@ def load_policy(
     try:
         raw = read_limited(path, limits) if path is not None else text
         assert raw is not None
-        document = read_yaml(raw, file=file, limits=limits)
+        document = read_yaml(decode_text(raw, file=file, limits=limits), file=file, limits=limits)
     except YamlProblem as exc:
         raise PolicyError([exc.problem]) from None
     return policy_from_document(document)
@@ -152,10 +210,11 @@ def validation_problems(
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         ctx_error = (error.get("ctx") or {}).get("error")
-        if isinstance(ctx_error, ReferenceProblemsError):
+        if isinstance(ctx_error, ReferenceProblemsError | HiddenTextError):
+            code = ctx_error.code if isinstance(ctx_error, HiddenTextError) else "reference"
             base = _data_path(document.root, loc)
             for path, message in ctx_error.problems:
-                _add(out, document, (*base, *path), message, "reference", through)
+                _add(out, document, (*base, *path), message, code, through)
             continue
         message = _message(error)
         at_key = error["type"] == "extra_forbidden"

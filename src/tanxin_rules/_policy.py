@@ -33,15 +33,17 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
+import unicodedata
 import zoneinfo
 from collections.abc import Iterator
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, JsonValue, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, Field, JsonValue, PrivateAttr, field_validator, model_validator
 
-from ._rrule import parse_rrule, rrule_problems
-from ._types import ClockTime, Id, IsoDate, Label, Model
+from ._rrule import first_date, rrule_problems
+from ._types import ClockTime, Id, IsoDate, Model
+from ._types import Label as _Label
 
 __all__ = [
     "AnchorRule",
@@ -97,8 +99,51 @@ Mode = Literal["individual", "collective"]
 """個別談 (one-to-one) or 集體談 (collective)."""
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff]"
+)
+"""What no policy text may hold: control characters but tab and line feed (a carriage return
+rewrites a terminal line), line and paragraph separators, the bidirectional controls (marks,
+embeddings, overrides, isolates: they show text in another order than it is read, as in
+"Trojan Source") and lone surrogates."""
+
+
+class HiddenTextError(ValueError):
+    """Raised inside validation: a label's texts holding :data:`_HIDDEN` characters, each
+    with its path inside the label (``("zh",)``), so the loader can point at the text."""
+
+    code = "hidden-character"
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{path[0]}: {message}" for path, message in problems))
+
+
+def _visible(label: _Label) -> _Label:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for lang in ("zh", "en"):
+        text: str = getattr(label, lang)
+        found = _HIDDEN.search(text)
+        if found:
+            char = found[0]
+            name = unicodedata.name(char, "a control character")
+            problems.append(
+                (
+                    (lang,),
+                    f"holds U+{ord(char):04X} ({name}) at character {found.start() + 1}: "
+                    "control and bidirectional characters disguise text on screen; remove it",
+                )
+            )
+    if problems:
+        raise HiddenTextError(problems)
+    return label
+
+
+Label = Annotated[_Label, AfterValidator(_visible)]
+"""A policy's text in Chinese and English (labels, notes, reasons, guidance, clause texts): a
+:class:`~tanxin_rules.Label` that holds none of :data:`_HIDDEN` (tabs and line feeds are fine).
+Reports build their own labels (from roster names) and are not checked here."""
 
 
 # --------------------------------------------------------------------------- source
@@ -471,9 +516,9 @@ class SlotRule(RuleBase):
             raise ValueError("give both start_time and end_time")
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValueError("end_time must be after start_time")
-        first = parse_rrule(self.rrule, self.anchor).after(_midnight(self.anchor), inc=True)
-        if first is None or first.date() != self.anchor:
-            produced = f"its first date from there is {first.date()}" if first else "it yields none"
+        first = first_date(self.rrule, self.anchor)  # fast when it yields none (see there)
+        if first != self.anchor:
+            produced = f"its first date from there is {first}" if first else "it yields none"
             raise ValueError(
                 f"anchor {self.anchor} is not a date the RRULE produces ({produced}); "
                 "python-dateutil would silently skip it, and with INTERVAL the anchor fixes "

@@ -46,7 +46,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Generic, Literal, TypeVar, cast
 
@@ -54,10 +54,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from ._errors import InputError, Problem
 from ._inputs import Branch, Event, History, Meeting, Person, Roster, Talk, Unit
-from ._loading import read_limited
+from ._loading import decode_text, read_limited
 from ._report import Finding, RecordKind
 from ._types import Label
-from ._yaml import Ambiguous, Limits, YamlProblem, decode, read_yaml
+from ._yaml import Ambiguous, Limits, YamlProblem, read_yaml
 
 __all__ = [
     "CSV_COLUMNS",
@@ -460,47 +460,15 @@ def _read(file: str, limits: Limits) -> bytes:
 
 
 def _text(raw: str | bytes, file: str, limits: Limits) -> str:
-    """UTF-8 text (a BOM is dropped) or an :class:`InputError` saying what the bytes look like."""
-    if isinstance(raw, bytes) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        sample = raw[:4096]
-        if sample.count(0) * 4 >= len(sample) > 1:
-            raise InputError(
-                [
-                    Problem(
-                        "the file is mostly NUL bytes: it looks like UTF-16 or UTF-32 without"
-                        " a byte-order mark; save it as UTF-8",
-                        file=file,
-                        line=1,
-                        col=1,
-                        code="encoding",
-                    )
-                ]
-            )
+    """UTF-8 text (a BOM is dropped) or an :class:`InputError` saying what the bytes look like.
+
+    The diagnosis (GBK, UTF-16 without a byte-order mark) is :func:`decode_text`'s, shared
+    with the policy, holiday and meetings readers.
+    """
     try:
-        return decode(raw, file=file, limits=limits)
+        return decode_text(raw, file=file, limits=limits)
     except YamlProblem as exc:
-        problem = exc.problem
-        if problem.code == "encoding" and isinstance(raw, bytes) and _looks_gbk(raw):
-            problem = replace(
-                problem,
-                message=problem.message.replace(
-                    "save the file as UTF-8",
-                    "it looks like GBK / GB18030 (common in spreadsheet exports in China);"
-                    " save the file as UTF-8",
-                ),
-            )
-        raise InputError([problem]) from None
-
-
-def _looks_gbk(raw: bytes) -> bool:
-    chunk = raw[:65536]
-    try:
-        text = chunk.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(chunk) - 4:  # a real error, not a character cut at the chunk's end
-            return False
-        text = chunk[: exc.start].decode("gb18030", "replace")
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
+        raise InputError([exc.problem]) from None
 
 
 def _parse(

@@ -699,7 +699,9 @@ def _histories(
     max_events: int,
     max_meetings: int,
 ) -> History:
-    people = [p.id for p in roster.people]
+    # Distinct ids, in roster order: a roster may list one id twice (the engine reports it),
+    # and drawing participants from the copies would ask for more distinct people than exist.
+    people = list(dict.fromkeys(p.id for p in roster.people))
     on = dates(start, end)
     meetings: list[Meeting] = []
     if policy.meeting_kinds:
@@ -789,7 +791,8 @@ def histories(
     policy, sometimes an event it answers and reply requests (``replied_on`` on or after the
     talk, or not yet). Events are of the policy's event kinds; a kind that has a counterpart
     sometimes names another person and an agreed date. Meetings are of the policy's meeting
-    kinds. A roster of fewer than two people gets no talks.
+    kinds. People are drawn from the roster's distinct ids (an id listed twice is one person);
+    a roster of fewer than two distinct people gets no talks.
     """
     _check_bounds(start, end)
     return _closed(
