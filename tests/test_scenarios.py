@@ -239,6 +239,18 @@ def test_run_scenarios_raises_input_error_for_a_bad_file(tmp_path: Path) -> None
     assert info.value.problems[0].line == 1
 
 
+def test_scenario_file_saved_as_gbk_is_diagnosed(tmp_path: Path) -> None:
+    """A scenario file saved in GBK (as a spreadsheet in China may) is named so, located."""
+    bad = tmp_path / "cases.yaml"
+    bad.write_bytes("cases:\n  - name: 主要領導談話\n".encode("gb18030"))
+    with pytest.raises(InputError) as info:
+        run_scenarios(load_policy(HUIMIN), [bad])
+    problem = info.value.problems[0]
+    assert problem.code == "encoding"
+    assert "looks like GBK" in problem.message
+    assert problem.line == 2
+
+
 def test_shipped_scenario_schema_is_current() -> None:
     """``schema/scenarios.schema.json`` (editors use it) matches the models."""
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))

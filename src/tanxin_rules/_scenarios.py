@@ -44,7 +44,7 @@ from ._errors import CalendarError, InputError, Problem
 from ._formats import JUnitCase, JUnitSuite, annotation, junit_xml
 from ._holidays import load_holidays
 from ._inputs import History, Roster
-from ._loading import read_limited, validation_problems
+from ._loading import decode_text, read_limited, validation_problems
 from ._policy import (
     AnchorRule,
     CoverageRule,
@@ -275,7 +275,8 @@ def load_scenarios(paths: Sequence[str | os.PathLike[str]]) -> list[Suite]:
         file = os.fspath(path)
         try:
             raw = read_limited(file, SCENARIO_LIMITS)
-            document = read_yaml(raw, file=file, limits=SCENARIO_LIMITS)
+            text = decode_text(raw, file=file, limits=SCENARIO_LIMITS)
+            document = read_yaml(text, file=file, limits=SCENARIO_LIMITS)
         except YamlProblem as exc:
             problems.append(exc.problem)
             continue
