@@ -298,7 +298,7 @@ def test_slot_in_the_2025_spring_festival(
 
 
 def test_huimin_policy_moves_the_2025_spring_festival_slot_to_the_working_day_before() -> None:
-    """Huimin's own choice (slot_on_non_working_day: previous) gives Monday 27 January 2025."""
+    """Huimin's own choice (monthly_slot_on_non_working_day: previous) gives Monday 27 January."""
     assert MONTHLY.on_non_working_day == "previous"
     (january,) = slots(POLICY, MONTHLY, date(2025, 1, 1), date(2025, 1, 31),
                        _spring_festival_2025())  # fmt: skip
