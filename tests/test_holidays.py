@@ -439,6 +439,21 @@ def test_csv_bad_header_is_refused_alone(tmp_path: Path) -> None:
     assert all("column" in p for p in got)
 
 
+@pytest.mark.parametrize("meetings", [False, True])
+def test_csv_header_names_are_matched_without_case(tmp_path: Path, meetings: bool) -> None:
+    """``Date,KIND`` names the date and kind columns: the rows are read, never a KeyError."""
+    if meetings:
+        path = write(tmp_path, "m.csv", "KIND,dAte\ndemocratic_life_meeting,2026-02-01\n")
+        found = load_meetings(path, kinds=KINDS)
+        assert [(m.kind, m.date) for m in found] == [("democratic_life_meeting", date(2026, 2, 1))]
+    else:
+        text = (
+            "dAte,KIND,Name\n2025-01-01,valid_from,\n2025-12-31,valid_to,\n2025-05-01,holiday,x\n"
+        )
+        calendar = load_holidays(write(tmp_path, "cal.csv", text))
+        assert not calendar.is_working_day(date(2025, 5, 1))
+
+
 def test_meetings_problems_of_every_kind_come_together(tmp_path: Path) -> None:
     """An impossible date, an unknown kind and a repeated id are reported in one error."""
     text = (

@@ -334,6 +334,8 @@ class _CsvReader:
             cols = _cell_columns(lines[start - 1] if start <= len(lines) else "", len(row))
             cells = [_Cell(v.strip(), start, c) for v, c in zip(row, cols, strict=True)]
             if header is None:
+                for cell in cells:  # column names are matched without case, rows keyed alike
+                    cell.value = cell.value.lower()
                 header = cells
                 continue
             rows.append((start, self._row(header, cells, start)))
