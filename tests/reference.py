@@ -298,11 +298,22 @@ class Reference:
         return day.weekday() not in weekend
 
     def deadline(self, deadline: Deadline, start: date) -> date:
-        """Calendar days after ``start``, or the n-th working day after it (start not counted)."""
+        """Calendar days after ``start``, or the n-th working day after it (start not counted);
+        months: the same day N months on, walked a day at a time, or the month's last day."""
+        if deadline.months is not None:
+            day, moved = start, 0
+            while moved < deadline.months:
+                day += ONE
+                if day.day == 1:
+                    moved += 1
+            while (day + ONE).month == day.month and day.day < start.day:
+                day += ONE
+            return day
+        days = deadline.days or 0
         if deadline.count == "calendar":
-            return start + timedelta(days=deadline.days)
+            return start + timedelta(days=days)
         day, counted = start, 0
-        while counted < deadline.days:
+        while counted < days:
             day += ONE
             if self.working(day):
                 counted += 1

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -581,6 +582,45 @@ def test_working_day_arithmetic_agrees_with_a_day_by_day_walk(
     assert calendar.add_working_days(start, n) == expected
     assert deadline_date(Deadline(days=n, count="working"), start, calendar) == expected
     assert deadline_date(Deadline(days=n), start, calendar) == start + timedelta(days=n)
+
+
+@given(st.dates(), st.integers(0, 120))
+def test_month_deadlines_agree_with_relativedelta(start: date, months: int) -> None:
+    """N months on keeps the day of the month or takes the month's last day, as
+    ``relativedelta`` does; past the year 9999 it is a CalendarError, never OverflowError."""
+    weekends = HolidayCalendar.weekends_only()
+    try:
+        expected = start + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        with pytest.raises(CalendarError):
+            deadline_date(Deadline(months=months), start, weekends)
+        return
+    assert deadline_date(Deadline(months=months), start, weekends) == expected
+
+
+def test_month_deadline_examples() -> None:
+    """31 January + 1 month is the last day of February (leap or not); December rolls over."""
+    weekends = HolidayCalendar.weekends_only()
+    one = Deadline(months=1)
+    assert deadline_date(one, date(2025, 1, 31), weekends) == date(2025, 2, 28)
+    assert deadline_date(one, date(2024, 1, 31), weekends) == date(2024, 2, 29)
+    assert deadline_date(one, date(2025, 12, 15), weekends) == date(2026, 1, 15)
+    assert deadline_date(Deadline(months=0), date(2025, 3, 3), weekends) == date(2025, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("fields", "needle"),
+    [
+        ({}, "exactly one of days and months"),
+        ({"days": 3, "months": 1}, "exactly one of days and months"),
+        ({"months": 1, "count": "working"}, "days only"),
+        ({"months": 121}, "less than or equal to 120"),
+    ],
+)
+def test_deadline_needs_one_length(fields: dict[str, Any], needle: str) -> None:
+    """A deadline gives days or months, not both or neither; months are calendar months."""
+    with pytest.raises(ValidationError, match=needle):
+        Deadline.model_validate(fields)
 
 
 def test_working_day_examples() -> None:

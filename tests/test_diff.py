@@ -47,11 +47,11 @@ DATA = (
 
 REPLY_10 = (
     "    value: {days: 10, count: working}\n"
-    "    alternatives: [{days: 5, count: working}, {days: 15, count: calendar}]\n"
+    "    alternatives: [{days: 5, count: working}, {days: 15, count: calendar}, {months: 1}]\n"
 )
 REPLY_5 = (
     "    value: {days: 5, count: working}\n"
-    "    alternatives: [{days: 5, count: working}, {days: 15, count: calendar}]\n"
+    "    alternatives: [{days: 5, count: working}, {days: 15, count: calendar}, {months: 1}]\n"
 )
 
 

@@ -12,6 +12,7 @@ import pytest
 from tanxin_rules import History, InputError, Policy, Report, Roster, load_policy
 from tanxin_rules._calendar import HolidayCalendar, HolidayEntry
 from tanxin_rules._engine import evaluate
+from tanxin_rules._policy import Deadline
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -310,6 +311,30 @@ def test_44_written_reply(policy: Policy) -> None:
     ob = next(o for o in report.obligations if o.id == "written_reply:r1")
     assert ob.responsible == ["vp"]
     assert ob.window.due == date(2025, 4, 15)  # 10 working days after Tuesday 1 April
+
+
+def test_44_written_reply_within_a_month(policy: Policy) -> None:
+    """A reply deadline of one month (the reply_deadline alternative ``{months: 1}``): asked
+    on 31 January 2025, due on 28 February; a reply on 1 March is late."""
+    monthly = policy.model_copy(
+        update={
+            "rules": [
+                r.model_copy(update={"deadline": Deadline(months=1)})
+                if r.id == "written_reply"
+                else r
+                for r in policy.rules
+            ]
+        }
+    )
+    requests = [
+        {"id": "r1", "matter": "a", "requested_by": "sd", "replied_on": "2025-02-28"},
+        {"id": "r2", "matter": "b", "requested_by": "sd", "replied_on": "2025-03-01"},
+    ]
+    report = run(monthly, [talk("t1", "2025-01-31", "vp", "sd", reply_requests=requests)])
+    assert status(report, "written_reply:r1") == "met"
+    assert status(report, "written_reply:r2") == "overdue"
+    ob = next(o for o in report.obligations if o.id == "written_reply:r1")
+    assert ob.window.due == date(2025, 2, 28)
 
 
 @pytest.mark.parametrize(

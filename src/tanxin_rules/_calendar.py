@@ -221,10 +221,26 @@ def _step(day: date, days: int) -> date:
 
 
 def deadline_date(deadline: Deadline, start: date, holidays: HolidayCalendar) -> date:
-    """The last day to meet a deadline of ``deadline.days`` after ``start``."""
+    """The last day to meet ``deadline`` counted from ``start`` (which is not counted).
+
+    Working days need ``holidays`` to cover the days counted (else :class:`CalendarError`);
+    months keep the day of the month, or take the month's last day when it is shorter.
+    """
+    if deadline.months is not None:
+        return _add_months(start, deadline.months)
+    days = deadline.days or 0
     if deadline.count == "working":
-        return holidays.add_working_days(start, deadline.days)
-    return _step(start, deadline.days)
+        return holidays.add_working_days(start, days)
+    return _step(start, days)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > _dt.MAXYEAR:
+        raise CalendarError(f"date arithmetic left the calendar ({day} {months:+d} months)")
+    last = _cal.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 # --------------------------------------------------------------------------- slots

@@ -367,10 +367,26 @@ Period = Annotated[CalendarPeriod | RollingPeriod | NamedPeriods, Field(discrimi
 
 
 class Deadline(Model):
-    """A deadline counted from a date: N calendar days or N working days."""
+    """A deadline counted from a date: N calendar days, N working days, or N calendar months.
 
-    days: Annotated[int, Field(ge=0, le=3660)]
+    Give exactly one of ``days`` and ``months``. Months are what many policies write (一個月內,
+    "within a month"): the same day of the month N months on, or the month's last day when it
+    is shorter (31 January + 1 month: 28 or 29 February). ``count: working`` applies to days
+    only (a month of working days is not a length any policy means).
+    """
+
+    days: Annotated[int, Field(ge=0, le=3660)] | None = None
+    months: Annotated[int, Field(ge=0, le=120)] | None = None
+    """Calendar months after the start date (see above)."""
     count: Literal["calendar", "working"] = "calendar"
+
+    @model_validator(mode="after")
+    def _one_length(self) -> Deadline:
+        if (self.days is None) == (self.months is None):
+            raise ValueError("give exactly one of days and months")
+        if self.months is not None and self.count == "working":
+            raise ValueError("count: working applies to days only; months are calendar months")
+        return self
 
 
 class TalkerByResponsibility(Model):
