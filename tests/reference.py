@@ -36,6 +36,7 @@ from tanxin_rules import (
     History,
     HolidayCalendar,
     MannerRule,
+    Meeting,
     Obligation,
     Person,
     Policy,
@@ -166,11 +167,13 @@ class Reference:
             if e.kind in kinds and e.person in self.people
         ]
         meeting_kinds = {k.id for k in policy.meeting_kinds}
-        # Reading taken: two records of one meeting (same kind, same day) are one meeting.
-        self.meetings: dict[str, list[date]] = defaultdict(list)
+        # Reading taken: two records of one meeting (same kind, day, organisation and branch)
+        # are one meeting; a pair is owed a talk before a day's meetings once, if any of them
+        # is theirs (names no organisation or both people's, and no branch or both people's).
+        self.meetings: dict[str, dict[date, list[Meeting]]] = defaultdict(dict)
         for meeting in history.meetings:
-            if meeting.kind in meeting_kinds and meeting.date not in self.meetings[meeting.kind]:
-                self.meetings[meeting.kind].append(meeting.date)
+            if meeting.kind in meeting_kinds:
+                self.meetings[meeting.kind].setdefault(meeting.date, []).append(meeting)
 
     # ------------------------------------------------------------------ standing, day by day
 
@@ -569,7 +572,7 @@ class Reference:
     def window(self, rule: WindowRule) -> list[Ref]:
         scope = self.scopes[rule.scope]
         out = []
-        for meeting in sorted(self.meetings.get(rule.meeting, [])):
+        for meeting, records in sorted(self.meetings.get(rule.meeting, {}).items()):
             inside = [meeting - timedelta(days=k) for k in range(1, rule.days_before + 1)]
             inside += [meeting] if rule.include_meeting_day else []
             inside += [meeting + timedelta(days=k) for k in range(1, rule.days_after + 1)]
@@ -578,6 +581,13 @@ class Reference:
                 continue
             for key in self.pairs(scope):
                 if not self.pair_on(scope, key, meeting):  # qualifying on the meeting day
+                    continue
+                a, b = (self.people[p] for p in key)
+                if not any(
+                    (m.organisation is None or a.organisation == b.organisation == m.organisation)
+                    and (m.branch is None or a.branch == b.branch == m.branch)
+                    for m in records
+                ):
                     continue
                 talks = self.counting(rule.id, lo, hi, key)
                 out.append(

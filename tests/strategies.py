@@ -288,10 +288,16 @@ def dense_histories(
     people = [p.id for p in roster.people]
     low, high = start - MARGIN, end + MARGIN
     around = st.integers(0, (high - low).days).map(lambda n: low + timedelta(days=n))
+    organisations = sorted({p.organisation for p in roster.people if p.organisation})
+    branches = sorted({p.branch for p in roster.people if p.branch})
     meetings = [
         Meeting(id=f"m{i + 1}", kind=draw(st.sampled_from([k.id for k in policy.meeting_kinds])),
-                date=draw(around))
-        for i in range(draw(st.integers(0, 2) if policy.meeting_kinds else st.just(0)))
+                date=draw(around),
+                # some meetings are one hospital's or one branch's own (and some name one the
+                # roster does not hold)
+                organisation=draw(st.sampled_from([None, None, *organisations, "h9"])),
+                branch=draw(st.sampled_from([None, None, None, *branches])))
+        for i in range(draw(st.integers(0, 3) if policy.meeting_kinds else st.just(0)))
     ]  # fmt: skip
     events: list[Event] = []
     for i in range(draw(st.integers(0, 5)) if policy.event_kinds else 0):

@@ -863,3 +863,61 @@ def test_names_with_bidi_controls_give_a_report(policy: Policy) -> None:
         people=roster(person("odd", "vice_president", name="\u202e張三\x1b", unit="surgery")),
     )
     assert any("\u202e" in o.explanation.zh for o in report.obligations if "odd" in o.parties)
+
+
+# --------------------------------------------------------------------------- whose meeting
+
+
+def meeting_run(policy: Policy, people: Roster, meetings: list[dict[str, Any]]) -> Report:
+    """Evaluate 2025 with these democratic life meetings (fields beyond kind and date)."""
+    history = History.model_validate(
+        {"meetings": [{"kind": "democratic_life_meeting", **m} for m in meetings]}
+    )
+    return evaluate(policy, people, history, YEAR, AFTER)
+
+
+def rounds(report: Report) -> set[str]:
+    """The ids of the pre-meeting round's obligations (3.1a)."""
+    return {o.id for o in report.obligations if o.rule == "pre_meeting_round"}
+
+
+def test_each_hospital_owes_talks_before_its_own_meeting(policy: Policy) -> None:
+    """3.1a in a bureau: H1 meets on 20 December, H2 on 10 December; each hospital's team
+    owes its round before its own meeting only."""
+    report = meeting_run(
+        policy,
+        bureau("H1", "H2"),
+        [
+            {"date": "2025-12-20", "organisation": "H1"},
+            {"date": "2025-12-10", "organisation": "H2"},
+        ],
+    )
+    assert rounds(report) == {
+        "pre_meeting_round:2025-12-20:H1_pres+H1_sec",
+        "pre_meeting_round:2025-12-20:H1_pres+H1_vp",
+        "pre_meeting_round:2025-12-20:H1_sec+H1_vp",
+        "pre_meeting_round:2025-12-10:H2_pres+H2_sec",
+        "pre_meeting_round:2025-12-10:H2_pres+H2_vp",
+        "pre_meeting_round:2025-12-10:H2_sec+H2_vp",
+    }
+
+
+def test_a_meeting_for_everyone_concerns_every_hospital_once(policy: Policy) -> None:
+    """A meeting naming no organisation is every hospital's; on a day that also has H1's own,
+    each pair still owes one talk (one obligation, not two)."""
+    report = meeting_run(
+        policy,
+        bureau("H1", "H2"),
+        [{"date": "2025-12-20"}, {"date": "2025-12-20", "organisation": "H1"}],
+    )
+    assert len(rounds(report)) == 6
+    assert len({o.id for o in report.obligations}) == len(report.obligations)
+
+
+def test_a_branch_meeting_concerns_pairs_within_the_branch(policy: Policy) -> None:
+    """A meeting of branch b1 concerns only team pairs who are both in b1 (sec and dsec); one
+    of a branch no one is in concerns no one."""
+    assert rounds(meeting_run(policy, roster(), [{"date": "2025-12-20", "branch": "b1"}])) == {
+        "pre_meeting_round:2025-12-20:dsec+sec"
+    }
+    assert not rounds(meeting_run(policy, roster(), [{"date": "2025-12-20", "branch": "b9"}]))

@@ -223,6 +223,18 @@ def test_json_with_tabs_loads(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- located errors
 
 
+def test_meetings_csv_names_whose_meeting_it_is(tmp_path: Path) -> None:
+    """Optional ``organisation`` and ``branch`` columns tie a meeting to a hospital or a Party
+    branch; an empty cell ties it to none."""
+    text = (
+        "kind,date,organisation,branch\n"
+        "democratic_life_meeting,2026-01-10,H1,\n"
+        "democratic_life_meeting,2026-01-12,,b3\n"
+    )
+    found = load_meetings(write(tmp_path, "m.csv", text), kinds=KINDS)
+    assert [(m.organisation, m.branch) for m in found] == [("H1", None), (None, "b3")]
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [

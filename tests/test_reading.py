@@ -407,6 +407,8 @@ def test_csv_history_kinds_are_told_by_the_header() -> None:
     meetings = parse_history("kind,date,id\ndlm,2026-12-20,\n", fmt="csv")
     assert meetings.value.meetings[0].id is None
     assert meetings.lines[("meeting", "#0")] == ("<string>", 2)
+    own = parse_history("kind,date,organisation,branch\ndlm,2026-12-20,H2,b1\n", fmt="csv")
+    assert (own.value.meetings[0].organisation, own.value.meetings[0].branch) == ("H2", "b1")
 
 
 def test_csv_history_of_unknown_kind() -> None:

@@ -858,9 +858,19 @@ def _events(state: _State, records: Sequence[Event]) -> list[Event]:
     return out
 
 
-def _meetings(state: _State, history: History) -> dict[str, list[date]]:
+_Held = tuple[str | None, str | None]
+"""Whose a meeting is: (organisation, branch); None on a side: everyone's."""
+_EVERYONE: _Held = (None, None)
+
+
+def _meetings(state: _State, history: History) -> dict[str, dict[date, set[_Held]]]:
+    """Meetings by kind and day, each day with whose meetings were held on it.
+
+    Two records of one kind, day, organisation and branch are one meeting; a day with a
+    meeting for everyone needs no other.
+    """
     kinds = {k.id for k in state.policy.meeting_kinds}
-    out: dict[str, set[date]] = defaultdict(set)
+    out: dict[str, dict[date, set[_Held]]] = defaultdict(dict)
     for i, meeting in enumerate(history.meetings):
         rid = meeting.id or f"#{i + 1}"
         if meeting.kind not in kinds:
@@ -873,8 +883,24 @@ def _meetings(state: _State, history: History) -> dict[str, list[date]]:
                 f"Meeting kind {meeting.kind!r} is not in the policy's vocabulary.",
             )
             continue
-        out[meeting.kind].add(meeting.date)
-    return {k: sorted(v) for k, v in out.items()}
+        held = out[meeting.kind].setdefault(meeting.date, set())
+        held.add((meeting.organisation, meeting.branch))
+    for days in out.values():
+        for held in days.values():
+            if _EVERYONE in held:
+                held.intersection_update({_EVERYONE})
+    return {k: dict(sorted(v.items())) for k, v in out.items()}
+
+
+def _concerns(held: set[_Held], a: Person, b: Person) -> bool:
+    """Whether one of the meetings of a day is both people's (their organisation, branch)."""
+    for organisation, branch in held:
+        if organisation is not None and not (a.organisation == b.organisation == organisation):
+            continue
+        if branch is not None and not (a.branch == b.branch == branch):
+            continue
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------- deciding
@@ -1005,7 +1031,10 @@ def _add(
 
 
 def _evaluate_rule(
-    state: _State, rule: Rule, events: Sequence[Event], meetings: dict[str, list[date]]
+    state: _State,
+    rule: Rule,
+    events: Sequence[Event],
+    meetings: dict[str, dict[date, set[_Held]]],
 ) -> None:
     if isinstance(rule, FrequencyRule):
         _frequency(state, rule)
@@ -1227,14 +1256,14 @@ def _counterpart(state: _State, rule: CoverageRule, talker: str, other: str, day
     )
 
 
-def _window(state: _State, rule: WindowRule, meetings: dict[str, list[date]]) -> None:
+def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[_Held]]]) -> None:
     scope = _scope(state, rule.scope)
-    dates = meetings.get(rule.meeting, [])
+    dates = meetings.get(rule.meeting, {})
     relevant = []
-    for day in dates:
+    for day, held in dates.items():
         lo, hi = meeting_window(rule, day)
         if hi >= state.start and lo <= state.end:
-            relevant.append((day, lo, hi))
+            relevant.append((day, held, lo, hi))
     if not relevant:
         kind = next(k for k in state.policy.meeting_kinds if k.id == rule.meeting)
         state.finding(
@@ -1247,9 +1276,12 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, list[date]]) ->
             rule,
         )
         return
-    for day, lo, hi in relevant:
+    people = state.org.people
+    for day, held, lo, hi in relevant:
         for key, (_, firsts) in sorted(_scope_pairs(state, scope, day, day).items()):
             a, b = key
+            if held != {_EVERYONE} and not _concerns(held, people[a], people[b]):
+                continue
             talks = _pair_talks(state, rule, a, b, lo, hi)
             _add(
                 state,

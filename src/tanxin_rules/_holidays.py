@@ -38,7 +38,7 @@ Saturday and Sunday) or ``outside_range`` (the ``date`` cell holds ``error`` or
 ``weekends_only``). A ``date`` cell of a holiday or workday may be a range ``FROM/TO`` (both
 inclusive). Rows whose first cell starts with ``#`` are comments; blank rows are skipped.
 
-Meetings CSV columns: ``kind,date,id`` (``id`` optional).
+Meetings CSV columns: ``kind,date`` and, optionally, ``id``, ``organisation``, ``branch``.
 """
 
 from __future__ import annotations
@@ -124,9 +124,10 @@ def load_meetings(
 ) -> list[Meeting]:
     """Read and validate a meetings file, in file order.
 
-    YAML/JSON: a list of ``{kind, date, id?}`` mappings, or a mapping with a ``meetings`` list
-    (a history file's ``talks`` and ``events`` may stand beside it and are ignored here).
-    CSV: columns ``kind,date,id``. With ``kinds`` (the policy's meeting kinds), a meeting of
+    YAML/JSON: a list of ``{kind, date, id?, organisation?, branch?}`` mappings, or a mapping
+    with a ``meetings`` list (a history file's ``talks`` and ``events`` may stand beside it and
+    are ignored here). CSV: columns ``kind,date`` and optionally ``id``, ``organisation``,
+    ``branch``. With ``kinds`` (the policy's meeting kinds), a meeting of
     any other kind is a located problem rather than a silently unused record.
     """
     file = os.fspath(path)
@@ -492,16 +493,17 @@ def _csv_holidays(
 def _csv_meetings(
     reader: _CsvReader, header: list[_Cell], rows: list[tuple[int, dict[str, _Cell]]]
 ) -> tuple[dict[str, Any], Node]:
-    if not reader.check_header(header, ("kind", "date"), ("id",)):
+    if not reader.check_header(header, ("kind", "date"), ("id", "organisation", "branch")):
         raise reader.stop()
     items: list[Any] = []
     nodes: list[Node] = []
     for line, row in rows:
         entry = {"kind": row["kind"].value, "date": row["date"].value}
         children = {"kind": row["kind"].node(), "date": row["date"].node()}
-        if "id" in row and row["id"].value:
-            entry["id"] = row["id"].value
-            children["id"] = row["id"].node()
+        for key in ("id", "organisation", "branch"):  # optional: an empty cell is no value
+            if key in row and row[key].value:
+                entry[key] = row[key].value
+                children[key] = row[key].node()
         items.append(entry)
         nodes.append(Node(line, 1, children, {k: (n.line, n.col) for k, n in children.items()}))
     root = Node(1, 1, {"meetings": Node(1, 1, nodes)}, {"meetings": (1, 1)})

@@ -136,11 +136,21 @@ class Event(Model):
 
 
 class Meeting(Model):
-    """A dated meeting the policy's windows refer to (e.g. a democratic life meeting)."""
+    """A dated meeting the policy's windows refer to (e.g. a democratic life meeting).
+
+    A meeting may be one institution's or one Party branch's own: each hospital of a bureau
+    roster holds its democratic life meeting (民主生活會) on its own day, each branch its
+    organisational life meeting (組織生活會). Then only pairs of people who both belong to it
+    owe a talk before it; a meeting that names neither concerns everyone.
+    """
 
     id: RecordId | None = None
     kind: str
     date: IsoDate
+    organisation: RecordId | None = None
+    """The institution whose meeting it is (a person's ``organisation``); None: everyone's."""
+    branch: RecordId | None = None
+    """The Party branch whose meeting it is (a person's ``branch``); None: every branch's."""
 
 
 class History(Model):

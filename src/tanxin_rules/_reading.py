@@ -123,7 +123,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "reason",
     ),
     "events": ("id", "kind", "person", "date", "counterpart", "agreed_date"),
-    "meetings": ("id", "kind", "date"),
+    "meetings": ("id", "kind", "date", "organisation", "branch"),
 }
 """The columns of each CSV kind (a roster CSV is ``people``), in the documented order.
 
