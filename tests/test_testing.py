@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tanxin_rules import History, Roster, SlotRule, load_policy, testing
@@ -94,9 +94,11 @@ def test_dates_and_ranges_stay_in_bounds(day: date, span: tuple[date, date]) -> 
 
 
 def test_dates_favour_the_days_calendar_code_gets_wrong() -> None:
-    """Leap days, year ends and month ends come up often, not by luck."""
+    """Leap days, year ends and month ends come up often, not by luck (derandomized: a
+    question about frequencies must not pass or fail with the seed)."""
     seen: set[str] = set()
 
+    @settings(max_examples=200, derandomize=True, database=None)
     @given(dates())
     def collect(day: date) -> None:
         if (day.month, day.day) == (2, 29):
