@@ -724,9 +724,11 @@ class Reference:
             if base is None:
                 continue
             year = base.year + rule.every_years  # the date itself is not an anniversary
+            if rule.once:
+                year = base.year  # ... except for a once rule, where it is the only one
             while year <= self.end.year + 2:
                 if year >= self.start.year - 2:
-                    ann = _anniversary(base, year, rule.on_feb_29)
+                    ann = base if rule.once else _anniversary(base, year, rule.on_feb_29)
                     lo = ann + timedelta(days=rule.offset_days)
                     hi = lo + timedelta(days=rule.length_days - 1)
                     if (
@@ -736,6 +738,8 @@ class Reference:
                     ):
                         for owers in self.talker_sets(rule.talker, pid, ann, None):
                             out.append(self.owed(rule.id, pid, owers, lo, hi, rule.at_least))
+                if rule.once:
+                    break
                 year += rule.every_years
         return out
 

@@ -762,11 +762,16 @@ def test_huimin_pre_meeting_window_crosses_the_year_boundary() -> None:
 
 
 def _anchor_rule(
-    every: int, offset: int, length: int, on_feb_29: Literal["feb_28", "mar_1"]
+    every: int,
+    offset: int,
+    length: int,
+    on_feb_29: Literal["feb_28", "mar_1"],
+    once: bool = False,
 ) -> AnchorRule:
+    cycle: dict[str, Any] = {"once": True} if once else {"every_years": every}
     return AnchorRule.model_validate(
         {"kind": "anchor", "id": "a", "clause": "4.7", "label": {"zh": "週年", "en": "yearly"},
-         "subjects": "everyone", "date_field": "party_joined", "every_years": every,
+         "subjects": "everyone", "date_field": "party_joined", **cycle,
          "offset_days": offset, "length_days": length, "on_feb_29": on_feb_29,
          "talker": {"by": "responsibility"}}
     )  # fmt: skip
@@ -775,10 +780,16 @@ def _anchor_rule(
 def _expected_windows(
     rule: AnchorRule, base: date, start: date, end: date
 ) -> list[tuple[date, date, date]]:
-    """Every anniversary's window overlapping the range, year by year from the base."""
+    """Every anniversary's window overlapping the range, year by year from the base (for a
+    ``once`` rule: the base date's own window)."""
     out = []
-    for year in range(base.year + rule.every_years, 10000, rule.every_years):
-        if base.month == 2 and base.day == 29 and not pycal.isleap(year):
+    years = (
+        [base.year] if rule.once else range(base.year + rule.every_years, 10000, rule.every_years)
+    )
+    for year in years:
+        if rule.once:
+            ann = base
+        elif base.month == 2 and base.day == 29 and not pycal.isleap(year):
             ann = date(year, 2, 28) if rule.on_feb_29 == "feb_28" else date(year, 3, 1)
         else:
             ann = date(year, base.month, base.day)
@@ -799,6 +810,7 @@ ANCHOR_RULES = st.builds(
     offset=st.integers(-366, 366),
     length=st.integers(1, 366),
     on_feb_29=st.sampled_from(["feb_28", "mar_1"]),
+    once=st.sampled_from([False, False, False, True]),
 )
 LEAP_DAYS = st.integers(1, 9999).filter(pycal.isleap).map(lambda y: date(y, 2, 29))
 
@@ -819,6 +831,25 @@ def test_anchor_windows_agree_with_every_anniversary(
     for ann, _, _ in got:
         if base.month == 2 and base.day == 29 and not pycal.isleap(ann.year):
             assert (ann.month, ann.day) == ((2, 28) if rule.on_feb_29 == "feb_28" else (3, 1))
+
+
+def test_once_anchor_has_one_window_and_refuses_a_cycle() -> None:
+    """``once``: the window around the date itself only (none for its anniversaries), cut
+    at the ends of the calendar; giving every_years beside it is refused."""
+    once = _anchor_rule(1, 0, 30, "feb_28", once=True)
+    assert anchor_windows(once, date(2025, 3, 10), date(2025, 1, 1), date(2027, 12, 31)) == [
+        (date(2025, 3, 10), date(2025, 3, 10), date(2025, 4, 8))
+    ]
+    assert anchor_windows(once, date(2023, 3, 10), date(2025, 1, 1), date(2025, 12, 31)) == []
+    late = _anchor_rule(1, 5, 30, "feb_28", once=True)
+    assert anchor_windows(late, date(9999, 12, 20), date(9999, 12, 1), MAX_DATE) == [
+        (date(9999, 12, 20), date(9999, 12, 25), MAX_DATE)]  # fmt: skip
+    early = _anchor_rule(1, -366, 1, "feb_28", once=True)
+    assert anchor_windows(early, MIN_DATE, MIN_DATE, MAX_DATE) == []
+    with pytest.raises(ValidationError, match="every_years does not apply"):
+        AnchorRule.model_validate(
+            {**_anchor_rule(2, 0, 30, "feb_28").model_dump(exclude_unset=True), "once": True}
+        )
 
 
 def test_anchor_windows_are_clipped_at_the_ends_of_the_calendar() -> None:

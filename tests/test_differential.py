@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from reference import Ref, Reference, as_ref, reference_obligations
 from strategies import Case, cases
 from tanxin_rules import (
+    AnchorRule,
     History,
     HolidayCalendar,
     HolidayEntry,
@@ -47,6 +48,24 @@ HUIMIN_PATH = ROOT / "policies" / "huimin_2015.yaml"
 HUIMIN = load_policy(HUIMIN_PATH)
 COUNTY = load_policy(ROOT / "policies" / "examples" / "county_bureau_2021.yaml")
 UNIVERSITY = load_policy(ROOT / "policies" / "examples" / "university_college_2019.yaml")
+
+
+def _once(rule: AnchorRule) -> AnchorRule:
+    return AnchorRule.model_validate(
+        {**rule.model_dump(exclude={"every_years"}, exclude_unset=True), "once": True}
+    )
+
+
+COUNTY_ONCE = COUNTY.model_copy(
+    update={
+        "rules": [
+            _once(r) if isinstance(r, AnchorRule) and r.id != "political_birthday" else r
+            for r in COUNTY.rules
+        ]
+    }
+)
+"""County with two of its anchor rules made ``once`` (a talk after the appointment itself,
+after joining the Party itself), beside its yearly one."""
 
 
 def bounded(n: int) -> settings:
@@ -120,6 +139,55 @@ def test_huimin_bureau_roster_engine_agrees_with_the_reference(case: Case) -> No
 def test_county_engine_agrees_with_the_reference(case: Case) -> None:
     """County bureau: rolling and two-year periods, anchors, talkers by group, agree."""
     compare(COUNTY, case)
+
+
+@bounded(40)
+@given(cases(COUNTY_ONCE))
+def test_county_with_once_anchors_agrees_with_the_reference(case: Case) -> None:
+    """Anchor rules with ``once`` (the date itself, no anniversaries) agree too."""
+    compare(COUNTY_ONCE, case)
+
+
+@st.composite
+def once_cases(draw: st.DrawFn) -> Case:
+    """A small bureau where County's ``once`` anchors bite: a deputy director overseeing the
+    section of a chief appointed around the period, the Party group secretary and a branch
+    secretary who joined the Party around it, and talks between them at drawn dates."""
+    year = (date(2025, 1, 1), date(2025, 12, 31))
+
+    def around() -> date:
+        return date(2024, 11, 1) + timedelta(days=draw(st.integers(0, 500)))
+
+    people = [
+        Person(id="dd", name="副", unit="lead", oversees=["u1"],
+               roles=[RoleHolding(role="deputy_director")]),
+        Person(id="sec", name="書", unit="lead", party_member=True,
+               roles=[RoleHolding(role="party_group_secretary")]),
+        Person(id="chief", name="長", unit="u1", appointed=around(),
+               roles=[RoleHolding(role="section_chief")]),
+        Person(id="bsec", name="支", unit="u1", branch="b1", party_member=True,
+               party_joined=around(), roles=[RoleHolding(role="branch_secretary")]),
+    ]  # fmt: skip
+    pairs = [("dd", "chief"), ("sec", "bsec")]
+    talks = [
+        Talk(id=f"t{i}", date=around(), participants=list(draw(st.sampled_from(pairs))))
+        for i in range(draw(st.integers(0, 4)))
+    ]
+    return Case(Roster(people=people), History(talks=talks), *year, date(2026, 1, 15), None)
+
+
+@bounded(40)
+@given(once_cases())
+def test_once_anchors_on_a_bureau_agree_with_the_reference(case: Case) -> None:
+    """Talks after an appointment and after joining the Party (``once``), met or not, agree."""
+    compare(COUNTY_ONCE, case)
+    report = evaluate(COUNTY_ONCE, case.roster, case.history, case.period, case.as_of)
+    chief = next(p for p in case.roster.people if p.id == "chief")
+    assert chief.appointed is not None
+    owed = [o for o in report.obligations if o.rule == "post_review"]
+    # the one window opens 15 days before the appointment and must touch 2025
+    opens, closes = chief.appointed - timedelta(days=15), chief.appointed + timedelta(days=15)
+    assert len(owed) == (opens <= date(2025, 12, 31) and closes >= date(2025, 1, 1))
 
 
 @bounded(40)

@@ -402,9 +402,15 @@ def anchor_windows(
 ) -> list[tuple[date, date, date]]:
     """(anniversary, window start, window end) for each anniversary window overlapping the range.
 
-    Anniversaries are every ``every_years`` years after ``base`` (the date itself is not one).
+    Anniversaries are every ``every_years`` years after ``base`` (the date itself is not one);
+    for a ``once`` rule the only "anniversary" is ``base`` itself.
     """
     out: list[tuple[date, date, date]] = []
+    if rule.once:
+        window = _anchor_window(rule, base)
+        if window is not None and window[1] >= start and window[0] <= end:
+            out.append((base, *window))
+        return out
     first_year = max(base.year + rule.every_years, start.year - 2)
     offset = (first_year - base.year) % rule.every_years
     if offset:
@@ -430,6 +436,25 @@ def anchor_windows(
             out.append((ann, w_start, w_end))
         year += rule.every_years
     return out
+
+
+def _anchor_window(rule: AnchorRule, day: date) -> tuple[date, date] | None:
+    """The window of a ``once`` rule around ``day``, cut to the calendar; None if none of it
+    exists (it lies wholly before 1 January of year 1 or after 31 December 9999)."""
+    last = rule.offset_days + rule.length_days - 1
+    try:
+        w_start = day + timedelta(days=rule.offset_days)
+    except OverflowError:
+        if rule.offset_days > 0:
+            return None
+        w_start = MIN_DATE
+    try:
+        w_end = day + timedelta(days=last)
+    except OverflowError:
+        if last < 0:
+            return None
+        w_end = MAX_DATE
+    return w_start, w_end
 
 
 # --------------------------------------------------------------------------- periods

@@ -1436,15 +1436,15 @@ def _anchor(state: _State, rule: AnchorRule) -> None:
             if not org.in_group(rule.subjects, subject, ann):
                 continue
             sets = _talkers(state, rule.talker, subject, ann, None)
+            what_zh, what_en = _anchor_talk(rule)
             if not sets:
                 state.finding(
                     "no-one-answerable",
                     "warning",
                     "person",
                     subject,
-                    f"{state.name(subject)} 的週年談話（{ann}）無人負責。",
-                    f"No one is answerable for the anniversary talk of "
-                    f"{state.name(subject)} ({ann}).",
+                    f"{state.name(subject)} 的{what_zh}（{ann}）無人負責。",
+                    f"No one is answerable for the {what_en} of {state.name(subject)} ({ann}).",
                     rule,
                 )
                 continue
@@ -1461,9 +1461,26 @@ def _anchor(state: _State, rule: AnchorRule) -> None:
                     hi,
                     talks,
                     rule.at_least,
-                    f"{state.name(subject)} 的週年談話（{ann}）",
-                    f"anniversary talk with {state.name(subject)} ({ann})",
+                    f"{state.name(subject)} 的{what_zh}（{ann}）",
+                    f"{what_en} with {state.name(subject)} ({ann})",
                 )
+
+
+_ANCHOR_DATES = {
+    "hired": ("入職", "hiring"),
+    "appointed": ("任職", "appointment"),
+    "party_joined": ("入黨", "joining the Party"),
+    "born": ("生日", "birthday"),
+}
+
+
+def _anchor_talk(rule: AnchorRule) -> tuple[str, str]:
+    """What an anchor rule's talk is called: an anniversary talk, or (once) the talk on the
+    date itself, e.g. 任職談話, the talk on appointment."""
+    if not rule.once:
+        return "週年談話", "anniversary talk"
+    zh, en = _ANCHOR_DATES[rule.date_field]
+    return f"{zh}談話", f"talk on {en}"
 
 
 def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:

@@ -544,21 +544,31 @@ class SlotRule(RuleBase):
 
 
 class AnchorRule(RuleBase):
-    """A talk in a window around a date on each subject, every ``every_years`` years.
+    """A talk in a window around a date on each subject, every ``every_years`` years — or once.
 
     The window opens ``offset_days`` after each anniversary of the person's ``date_field`` and
     lasts ``length_days`` days. A 29 February date falls on ``on_feb_29`` in common years.
+    With ``once``, the one window is around the date itself (a talk within 30 days of being
+    appointed or hired: 任職談話, 入職談話), and there are no anniversaries.
     """
 
     kind: Literal["anchor"]
     subjects: Id
     date_field: Literal["party_joined", "hired", "born", "appointed"]
     every_years: Annotated[int, Field(ge=1, le=100)] = 1
+    once: bool = False
+    """Only the date itself, not its anniversaries (``every_years`` is then left out)."""
     offset_days: Annotated[int, Field(ge=-366, le=366)] = 0
     length_days: Annotated[int, Field(ge=1, le=366)]
     on_feb_29: Literal["feb_28", "mar_1"] = "feb_28"
     talker: Talker
     at_least: Annotated[int, Field(ge=1)] = 1
+
+    @model_validator(mode="after")
+    def _once_has_no_cycle(self) -> AnchorRule:
+        if self.once and "every_years" in self.model_fields_set:
+            raise ValueError("every_years does not apply to a rule with once: true")
+        return self
 
 
 class TriggerRule(RuleBase):
