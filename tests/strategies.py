@@ -243,6 +243,7 @@ def dense_rosters(
         for ids in ([r.id for r in policy.roles if r.heads == kind] for kind in ("branch", "unit"))
         if ids
     ]
+    branch_heads = {r.id for r in policy.roles if r.heads == "branch"}
     if bureau is None:
         bureau = draw(st.integers(0, 2)) == 0
     people: list[Person] = []
@@ -255,7 +256,10 @@ def dense_rosters(
             since = _maybe(draw, ROSTER_FROM, ROSTER_TO, 4)
             until = _maybe(draw, since or ROSTER_FROM, ROSTER_TO, 4)
             holdings.append(RoleHolding(role=role, since=since, until=until))
-        member = draw(st.integers(0, 4)) < 3
+        # whoever holds a role heading a branch is a Party member of it (a branch secretary
+        # outside any branch would leave every heads_branch rule with no one to answer)
+        leads = any(h.role in branch_heads for h in holdings)
+        member = leads or draw(st.integers(0, 4)) < 3
         unit = draw(st.sampled_from(units)).id
         people.append(
             Person(
@@ -263,7 +267,7 @@ def dense_rosters(
                 name=f"人{i + 1}",
                 roles=holdings,
                 unit=unit,
-                branch="b1" if member and draw(st.integers(0, 4)) else None,
+                branch="b1" if leads or (member and draw(st.integers(0, 4))) else None,
                 organisation=draw(st.sampled_from([None, "h1", "h2"])) if bureau else None,
                 oversees=[u.id for u in units if draw(st.booleans())],
                 party_member=member,
