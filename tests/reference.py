@@ -603,6 +603,10 @@ class Reference:
         for scheduled in days(self.start - timedelta(days=40), self.end + timedelta(days=40)):
             if scheduled < rule.anchor or not _rrule_yields(rule.rrule, scheduled):
                 continue
+            if rule.within is not None and not any(
+                p.start <= scheduled <= p.end for p in rule.within.periods
+            ):
+                continue  # limited to named periods: the RRULE's own date must lie in one
             day = self.shift(scheduled, rule.on_non_working_day)
             if day is not None and self.start <= day <= self.end:
                 held.add(day)

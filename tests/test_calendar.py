@@ -306,7 +306,51 @@ def test_huimin_policy_moves_the_2025_spring_festival_slot_to_the_working_day_be
     assert (january.scheduled, january.day) == (date(2025, 1, 30), date(2025, 1, 27))
 
 
+def test_slot_within_term_is_judged_on_its_rrule_date() -> None:
+    """Huimin's monthly slot limited to a term of January 2025: January's (30 January, moved
+    off the Spring Festival to the 27th) is in term by its RRULE date; February's and
+    March's are not slots at all."""
+    monthly = POLICY.rule("monthly_slot")
+    assert isinstance(monthly, SlotRule)
+    term = NamedPeriods.model_validate(
+        {"kind": "named", "periods": [{"id": "t", "start": "2025-01-01", "end": "2025-01-30"}]}
+    )
+    limited = monthly.model_copy(update={"within": term})
+    got = slots(POLICY, limited, date(2025, 1, 1), date(2025, 3, 31), _spring_festival_2025())
+    assert [(s.scheduled, s.day) for s in got] == [(date(2025, 1, 30), date(2025, 1, 27))]
+
+
 # --------------------------------------------------------------------------- random rules
+
+
+@given(slot_rules(POLICY), st.data())
+def test_slots_within_named_periods_are_the_rule_s_slots_in_them(rule: SlotRule, data: Any) -> None:
+    """``within``: exactly the slots whose RRULE date lies in one of the periods, with
+    holidays kept or skipped (moves: see the example below)."""
+    start = rule.anchor + timedelta(days=data.draw(st.integers(-30, 3 * 366)))
+    end = start + timedelta(days=data.draw(st.integers(0, 400)))
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, 500), min_size=2, max_size=6))))
+    spans = [
+        (start + timedelta(days=a), start + timedelta(days=b - 1))
+        for a, b in itertools.pairwise(cuts)
+        if b - a > 1
+    ][::2]
+    assume(spans)
+    terms = NamedPeriods.model_validate(
+        {"kind": "named",
+         "periods": [{"id": f"t{i}", "start": a, "end": b} for i, (a, b) in enumerate(spans)]}
+    )  # fmt: skip
+    limited = rule.model_copy(update={"within": terms})
+    holidays = data.draw(
+        st.none()
+        | holiday_calendars(start - timedelta(days=60), end + timedelta(days=60),
+                            outside_range="weekends_only")
+    )  # fmt: skip
+    if rule.on_non_working_day in ("previous", "next"):
+        holidays = None  # two dates moved onto one day are one slot: the first kept decides
+    every = slots(POLICY, rule, start, end, holidays)
+    expected = [s for s in every if any(a <= s.scheduled <= b for a, b in spans)]
+    assert slots(POLICY, limited, start, end, holidays) == expected
 
 
 @given(slot_rules(POLICY), st.data())

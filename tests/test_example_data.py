@@ -160,8 +160,12 @@ def test_college_obligation_counts(college: Report) -> None:
     assert counts["counsellor_monthly"] == (4 * 12 + 5) + (4 * 12 + 2) + 2 * 12
     assert counts["secretary_headcount"] == 2 + 2 + 1
     assert counts["party_member_full_coverage"] == 1
-    assert counts["office_hours"] == 34  # 35 term-month Wednesdays, 7 October skipped
-    assert counts["counsellor_day"] == 8 * 3
+    # Wednesdays of 2026 in term: 7 and 14 January (autumn 2025), 4 March to 8 July (19),
+    # 2 September to 30 December (18); 7 October (National Day) is skipped
+    assert counts["office_hours"] == 2 + 19 + 18 - 1
+    # second Tuesdays in term: 13 January, March to June, September to December (not 14 July:
+    # the spring term ends on 10 July), for each of three counsellors
+    assert counts["counsellor_day"] == (1 + 4 + 4) * 3
     assert counts["pre_meeting_secretary"] == 2 * 4
     assert counts["pre_meeting_committee"] == 2 * 2
 

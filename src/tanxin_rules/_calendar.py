@@ -311,7 +311,8 @@ def slots(
 
     A slot on a non-working day of ``holidays`` is kept, skipped, or moved to the previous or
     next working day per ``rule.on_non_working_day``; a slot is listed when the day it is
-    *held* lies in the range. Without ``holidays`` no day is treated as non-working.
+    *held* lies in the range. Without ``holidays`` no day is treated as non-working. With
+    ``rule.within``, an RRULE date outside every named period is no slot.
     """
     if end < start:
         return []
@@ -326,8 +327,11 @@ def slots(
     bounds = slot_times(policy, rule)
     tz = ZoneInfo(policy.timezone)
     out: dict[date, Slot] = {}
+    within = rule.within.periods if rule.within is not None else None
     for when in _between(rr, max(lo, dtstart), hi):
         scheduled = when.date()
+        if within is not None and not any(p.start <= scheduled <= p.end for p in within):
+            continue  # outside the named periods the rule is limited to: no slot
         day: date | None = scheduled
         if shift:
             assert holidays is not None

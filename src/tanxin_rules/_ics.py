@@ -104,7 +104,9 @@ def _slot_events(
     tz: ZoneInfo,
 ) -> list[Event]:
     """One series with EXDATEs plus singles for moved slots, or singles only."""
-    raw = [s.day for s in slots(policy, rule, start, end)]  # the RRULE's dates, none moved
+    # the RRULE's dates, none moved, none left out (a slot outside ``within`` is an EXDATE)
+    plain = rule.model_copy(update={"within": None}) if rule.within is not None else rule
+    raw = [s.day for s in slots(policy, plain, start, end)]
     on_rule = {item.day for item in held if item.moved_from is None}
     kept = [day for day in raw if day in on_rule]
     series = _series(policy, rule, raw, kept, tz) if len(kept) >= 2 else None

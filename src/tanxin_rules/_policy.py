@@ -515,6 +515,9 @@ class SlotRule(RuleBase):
     """What to do when a slot falls on a non-working day of the supplied holiday calendar."""
     untimed_talks: Literal["count", "ignore"] = "count"
     """Whether a talk recorded on the slot's date without a time of day counts for the slot."""
+    within: NamedPeriods | None = None
+    """Only in these periods (学期中, "during term"): a date the RRULE gives outside every one
+    of them is no slot. Checked on the RRULE's date, before any non-working-day move."""
 
     @field_validator("rrule")
     @classmethod
