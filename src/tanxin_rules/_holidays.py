@@ -370,12 +370,12 @@ class _CsvReader:
     def check_header(
         self, header: list[_Cell], required: tuple[str, ...], optional: tuple[str, ...]
     ) -> bool:
-        """Whether the header names the required columns, and no unknown or repeated one."""
+        """Whether the header names the required columns, and no unknown or repeated one
+        (the header's names are already in lower case: see :meth:`read`)."""
         ok = True
         seen: set[str] = set()
         known = (*required, *optional)
         for cell in header:
-            cell.value = cell.value.lower()
             if cell.value not in known:
                 hint = (
                     " (columns are separated by commas)"
