@@ -33,6 +33,7 @@ end-to-end figures, one of the others). Prints the machine, then the tables; ass
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import hashlib
 import importlib.util
@@ -376,6 +377,124 @@ def child_many(folder: Path, processes: int) -> dict[str, Any]:
     }
 
 
+class _Record:
+    """The smallest per-record Python object an engine could keep: four slots."""
+
+    __slots__ = ("date", "id", "participants", "topics")
+
+    def __init__(self, rid: Any, day: Any, participants: Any, topics: Any) -> None:
+        self.id = rid
+        self.date = day
+        self.participants = participants
+        self.topics = topics
+
+
+def child_limits(folder: Path) -> dict[str, Any]:
+    """What any design that keeps one Python object per talk pays, against the floor.
+
+    Each step is timed alone over the same history, the cyclic GC paused, as the library
+    runs: ``json.loads`` (the floor's share for the history); validating the parsed records
+    into the public ``Talk`` models, 512 at a time as the reader does; making the smallest
+    object per record (a four-slot class, no validation: below what any validated model
+    costs); and the least per-talk work of an engine that indexes talks per person (each
+    talk's two participants looked up in a dict of the roster's people and appended to
+    their lists). With msgspec installed, also its typed decode of the whole history into
+    structs — the fastest validating decoder we know of.
+    """
+    from pydantic import TypeAdapter  # noqa: PLC0415
+
+    from tanxin_rules import Talk  # noqa: PLC0415
+
+    gc.disable()
+    out: dict[str, Any] = {}
+    raw = (folder / "history.json").read_bytes()
+    if importlib.util.find_spec("msgspec") is not None:  # first: on a heap of its own
+        out["msgspec"] = _msgspec_decode(raw)
+    start = time.perf_counter()
+    records = json.loads(raw.decode("utf-8"))["talks"]
+    out["loads"] = time.perf_counter() - start
+    adapter = TypeAdapter(list[Talk])
+    models: list[Any] = []
+    start = time.perf_counter()
+    for lo in range(0, len(records), 512):
+        chunk = records[lo : lo + 512]
+        try:
+            models.extend(adapter.validate_python(chunk))
+        except ValueError:  # the few bad records of the chunk: the rest on its own
+            for record in chunk:
+                with contextlib.suppress(ValueError):
+                    models.extend(adapter.validate_python([record]))
+    out["validate"] = time.perf_counter() - start
+    start = time.perf_counter()
+    slim = [
+        _Record(r.get("id"), r.get("date"), r.get("participants"), r.get("topics")) for r in records
+    ]
+    out["objects"] = time.perf_counter() - start
+    people = json.loads((folder / "roster.json").read_bytes().decode("utf-8"))["people"]
+    lists: dict[str, list[Any]] = {p["id"]: [] for p in people}
+    get = lists.get
+    start = time.perf_counter()
+    for talk in models:
+        for pid in talk.participants:
+            found = get(pid)
+            if found is not None:
+                found.append(talk)
+    out["loop"] = time.perf_counter() - start
+    del slim, models, records
+    return {"seconds": out["loads"], **out, "talks": len(lists) and sum(map(len, lists.values()))}
+
+
+def _msgspec_decode(raw: bytes) -> float:
+    import datetime  # noqa: PLC0415
+    from typing import Annotated, Literal  # noqa: PLC0415
+
+    import msgspec  # noqa: PLC0415 - optional: pip install msgspec
+
+    rid = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    strict = {"forbid_unknown_fields": True, "frozen": True}
+    reply = msgspec.defstruct(
+        "Reply",
+        [
+            ("id", rid),
+            ("requested_by", rid),
+            ("matter", str, ""),
+            ("replied_on", datetime.date | None, None),
+        ],
+        **strict,
+    )
+    record = msgspec.defstruct(
+        "Record",
+        [
+            ("id", rid),
+            ("date", str),  # a date like 2025-02-30 must not fail the whole file
+            ("participants", Annotated[list[rid], msgspec.Meta(min_length=2)]),
+            ("time", str | None, None),
+            ("mode", Literal["individual", "collective"], "individual"),
+            ("initiator", rid | None, None),
+            ("topics", list[str], msgspec.field(default_factory=list)),
+            ("answers_event", rid | None, None),
+            ("reason", str | None, None),
+            ("reply_requests", list[reply], msgspec.field(default_factory=list)),  # type: ignore[valid-type]
+        ],
+        **strict,
+    )
+    whole = msgspec.defstruct(
+        "File",
+        [
+            ("talks", list[record], msgspec.field(default_factory=list)),  # type: ignore[valid-type]
+            ("events", list[msgspec.Raw], msgspec.field(default_factory=list)),
+            ("meetings", list[msgspec.Raw], msgspec.field(default_factory=list)),
+        ],
+        forbid_unknown_fields=True,
+    )
+    decoder = msgspec.json.Decoder(whole)
+    start = time.perf_counter()
+    decoded = decoder.decode(raw)
+    seconds = time.perf_counter() - start
+    del decoded
+    return seconds
+
+
 CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "floor": child_floor,
     "e2e": child_e2e,
@@ -384,6 +503,7 @@ CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "duckdb-csv": partial(child_duckdb, source="csv"),
     "duckdb-json": partial(child_duckdb, source="json"),
     "many": lambda folder: child_many(folder, processes=2),
+    "limits": child_limits,
 }
 
 
@@ -519,7 +639,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             found = results[people] = {}
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             found["data"] = {"talks": manifest["counts"]["talks"], "seconds": 0.0}
-            for kind in ("floor", "e2e", "ours", "sqlite"):
+            for kind in ("floor", "e2e", "ours", "sqlite", "limits"):
                 # The headline figures (floor, end to end) are best of two even at the largest
                 # size: one run of a shared machine moves by ±15 %, which is the size of the
                 # scaling goal itself.
@@ -605,6 +725,7 @@ def _tables(results: dict[int, dict[str, dict[str, Any]]], has_duckdb: bool) -> 
         "ours = load roster and history + evaluate the one rule; ours÷X > 1: X is that many "
         "times faster" + ("" if has_duckdb else "; DuckDB: pip install -e '.[bench]'")
     )
+    out += _limits_table(results)
     many = {p: f["many"] for p, f in results.items() if "many" in f}
     if many:
         out += ["", "The bureau hospital by hospital: evaluate_many, 2 worker processes"]
@@ -617,6 +738,37 @@ def _tables(results: dict[int, dict[str, dict[str, Any]]], has_duckdb: bool) -> 
                 f"organisation: {single['obligations']}), peak {found['peak_mb']:.0f} MB "
                 "per process"
             )
+    return out
+
+
+def _limits_table(results: dict[int, dict[str, dict[str, Any]]]) -> list[str]:
+    """The cost of one Python object per talk, step by step, as multiples of the floor."""
+    out = [
+        "",
+        "What one Python object per talk costs: each step alone over the history "
+        "(seconds, and × the floor of all the files)",
+        f"{'people':>8} {'json.loads':>11} {'→ Talk':>13} {'4-slot obj.':>13} "
+        f"{'per-person':>13} {'msgspec':>13} {'least total':>12}",
+    ]
+    for people, found in results.items():
+        limits, floor = found["limits"], found["floor"]["seconds"]
+
+        def cell(key: str, limits: dict[str, Any] = limits, floor: float = floor) -> str:
+            if key not in limits:
+                return "—"
+            return f"{limits[key]:.2f} ({limits[key] / floor:.1f}×)"
+
+        least = (limits["loads"] + limits["validate"] + limits["loop"]) / floor
+        out.append(
+            f"{people:>8} {cell('loads'):>11} {cell('validate'):>13} {cell('objects'):>13} "
+            f"{cell('loop'):>13} {cell('msgspec'):>13} {least:>11.1f}×"
+        )
+    out.append(
+        "→ Talk = validating the parsed records into the public Talk models (512 a call); "
+        "per-person = each talk's participants looked up and appended to their lists; "
+        "least total = json.loads + → Talk + per-person: what any engine over Talk models "
+        "pays before its first rule; msgspec: typed decode of the file (pip install msgspec)"
+    )
     return out
 
 
