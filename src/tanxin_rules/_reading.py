@@ -41,6 +41,7 @@ import io
 import json
 import json.decoder
 import json.scanner
+import operator
 import os
 import re
 from array import array
@@ -1469,6 +1470,25 @@ def _validate_chunk(kind: str, chunk: list[Any], check: bool, clean: set[int] | 
     return out
 
 
+_record_id = operator.attrgetter("id")
+_reply_requests = operator.attrgetter("reply_requests")
+
+
+def _place(where: dict[str, int | tuple[int, int]], models: list[Any], first: int) -> None:
+    """Record ``where[id] = first + i`` for the i-th model, the first record of an id winning.
+
+    The common case — ids new and distinct, as in nearly every chunk of an export — is one
+    dictionary built and merged at C speed (no per-record Python step, a second a million
+    records); a repeated id takes the careful path, which keeps the first.
+    """
+    chunk = dict(zip(map(_record_id, models), range(first, first + len(models)), strict=True))
+    if len(chunk) == len(models) and where.keys().isdisjoint(chunk):
+        where.update(chunk)
+        return
+    for index, model in enumerate(models, first):
+        where.setdefault(model.id, index)
+
+
 class _Reader:
     """Validates the records of one or more files and gathers models, findings and lines."""
 
@@ -1509,27 +1529,35 @@ class _Reader:
                 if free:  # drop the raw records once read: a lower peak on large files
                     records[lo : lo + len(chunk)] = [None] * len(chunk)
                 models = _validate_chunk(kind, chunk, check, clean)
-                # (``is None``, not ``None in models``: that would call each model's __eq__)
-                if kind != "meeting" and not any(m is None for m in models):  # all valid
-                    if log is not None:
-                        log.extend(models)
-                    kept.extend(models)
-                    if rows is not None:
-                        rows.extend(range(lo, lo + len(models)))
-                    index = lo
-                    for model in models:
-                        if model.id not in where:
-                            where[model.id] = origin | index
-                        if is_talk and model.reply_requests:
-                            replies = lines._where.setdefault("reply_request", {})
-                            for j, request in enumerate(model.reply_requests):
-                                replies.setdefault(request.id, (origin | index, j))
-                            if unusual is not None:
-                                unusual.append(index)
-                        index += 1
-                    continue
-                for offset, raw in enumerate(chunk):
+                # Runs of records valid in bulk are kept at C speed (see _keep); the others,
+                # and every meeting (one may have no id), each on its own. (``is None``, not
+                # ``None in models``: that would call each model's __eq__.)
+                slow = (
+                    range(len(models))
+                    if kind == "meeting"
+                    else [i for i, m in enumerate(models) if m is None]
+                )
+                done = 0
+                for offset in [*slow, len(models)]:
+                    if offset > done:
+                        run = models[done:offset]
+                        if log is not None:
+                            log.extend(run)
+                        kept.extend(run)
+                        if rows is not None:
+                            rows.extend(range(lo + done, lo + offset))
+                        _place(where, run, origin | (lo + done))
+                        if is_talk and any(map(_reply_requests, run)):
+                            for index, model in enumerate(run, lo + done):
+                                if model.reply_requests:
+                                    self._replies(model, origin | index)
+                                    if unusual is not None:
+                                        unusual.append(index)
+                    if offset == len(models):
+                        break
+                    done = offset + 1
                     index = lo + offset
+                    raw = chunk[offset]
                     model = models[offset]
                     if model is None:  # not validated in bulk: the record's own checks
                         problems: list[str] = []
@@ -1568,10 +1596,8 @@ class _Reader:
                     kept.append(model)
                     if rows is not None:
                         rows.append(index)
-                    if kind == "talk" and model.reply_requests:
-                        replies = lines._where.setdefault("reply_request", {})
-                        for j, request in enumerate(model.reply_requests):
-                            replies.setdefault(request.id, (origin | index, j))
+                    if is_talk and model.reply_requests:
+                        self._replies(model, origin | index)
         source.sections = {}  # the raw records are no longer needed
         positions = source.positions()
         for section, index, kind, ref, problems in invalid:
@@ -1584,6 +1610,12 @@ class _Reader:
                     problems,
                 )
             )
+
+    def _replies(self, talk: Any, where: int) -> None:
+        """Place a kept talk's reply requests (their lines are the talk's, found later)."""
+        replies = self.lines._where.setdefault("reply_request", {})
+        for j, request in enumerate(talk.reply_requests):
+            replies.setdefault(request.id, (where, j))
 
     def derive_units(self, source: _Source) -> None:
         """CSV roster: units and branches from the distinct values of the kept people's cells."""
