@@ -431,6 +431,9 @@ class Reference:
                         continue
                     w_lo, w_hi = lo, hi
                 talks = self.counting(rule.id, w_lo, w_hi, key)
+                if rule.membership == "any_overlap":  # only talks on days both qualify
+                    when = {e.talk.id: e.talk.date for e in self.talks}
+                    talks = [t for t in talks if when[t] in qualifying]
                 out.append(
                     Ref(rule.id, tuple(sorted(key)),
                         tuple(self._sides(rule.responsible, scope, key, qualifying)), w_lo, w_hi,

@@ -180,6 +180,24 @@ def test_departure_inside_period(policy: Policy) -> None:
     assert "inactive-participant" in codes(report, "t1")
 
 
+def test_talk_between_two_spells_in_a_role_does_not_count(policy: Policy) -> None:
+    """3.1b (mid_period_membership: any_overlap): only talks on days both qualify count — a
+    vice-president on the team January–March and October–December is not owed by a June talk,
+    and one in October meets the year's obligation."""
+    gap = person("vp2")
+    gap["roles"] = [
+        {"role": "vice_president", "until": "2025-03-31"},
+        {"role": "vice_president", "since": "2025-10-01"},
+    ]
+    report = run(policy, [talk("t1", "2025-06-15", "sec", "vp2")], people=roster(gap))
+    ob = next(o for o in report.obligations if o.id == "principals_annual:2025:sec+vp2")
+    assert (ob.window.start, ob.window.due) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert ob.status == "overdue"
+    assert ob.satisfied_by == []
+    report = run(policy, [talk("t1", "2025-10-15", "sec", "vp2")], people=roster(gap))
+    assert status(report, "principals_annual:2025:sec+vp2") == "met"
+
+
 def test_31a_window_last_day_and_day_after(policy: Policy) -> None:
     """3.1a: the window is the 20 days before the meeting; the meeting day is outside."""
     report = run(

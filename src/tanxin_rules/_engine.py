@@ -1105,6 +1105,8 @@ def _frequency(state: _State, rule: FrequencyRule) -> None:
                 continue
             lo, hi = window
             talks = _pair_talks(state, rule, key[0], key[1], lo, hi)
+            if len(days) > 1:  # between two spells the pair does not qualify: no talk counts
+                talks = [t for t in talks if _on_days(t.date, days)]
             a, b = key
             _add(
                 state,
@@ -1119,6 +1121,12 @@ def _frequency(state: _State, rule: FrequencyRule) -> None:
                 f"{state.name(a)} 與 {state.name(b)}（{span.id}）",
                 f"{state.name(a)} with {state.name(b)} ({span.id})",
             )
+
+
+def _on_days(day: date, days: list[Interval]) -> bool:
+    """Whether ``day`` lies in one of the sorted, disjoint intervals ``days``."""
+    i = bisect.bisect_right(days, (day, MAX_DATE)) - 1
+    return i >= 0 and days[i][0] <= day <= days[i][1]
 
 
 def _membership_window(
