@@ -405,6 +405,57 @@ def test_event_deadline_passes_a_holiday(policy: Policy) -> None:
     assert ob.status == "met"
 
 
+def test_a_deadline_past_the_calendar_leaves_out_only_its_own_record(policy: Policy) -> None:
+    """A deadline the holiday calendar cannot reach (an event of 29 December, a calendar of
+    2025) makes a calendar-gap finding on that event and request; the rule's other events
+    and requests are still evaluated, so nothing vanishes."""
+    events = [
+        {"id": "e1", "kind": "promotion", "person": "n2", "date": "2025-12-29"},
+        {"id": "e2", "kind": "promotion", "person": "n3", "date": "2025-03-03"},
+    ]
+    requests = [{"id": "r1", "matter": "a", "requested_by": "sd"}]
+    late = [{"id": "r2", "matter": "b", "requested_by": "fd", "replied_on": "2025-03-05"}]
+    report = run(
+        policy,
+        [
+            talk("t1", "2025-12-29", "vp", "sd", reply_requests=requests),
+            talk("t2", "2025-03-04", "vp", "fd", reply_requests=late),
+        ],
+        events=events,
+        holidays=CN_2025,
+    )
+    assert status(report, "career_change_talk:e2") == "overdue"
+    assert status(report, "written_reply:r2") == "met"
+    assert not [o for o in report.obligations if o.id.endswith((":e1", ":r1"))]
+    gaps = {(f.record_kind, f.record) for f in report.findings if f.code == "calendar-gap"}
+    assert gaps == {("event", "e1"), ("reply_request", "r1")}
+    assert report.summary.events_flagged == 1
+    assert report.summary.events_used == 1
+
+
+def test_a_late_reply_is_overdue_with_nothing_left_to_do(policy: Policy) -> None:
+    """4.4: a reply given after its deadline is overdue, says when it came and that nothing is
+    left to do, and stays off the responsible leader's to-do list."""
+    requests = [
+        {"id": "r1", "matter": "a", "requested_by": "sd", "replied_on": "2025-05-30"},
+        {"id": "r2", "matter": "b", "requested_by": "sd"},
+    ]
+    report = run(
+        policy, [talk("t1", "2025-04-01", "vp", "sd", reply_requests=requests)], holidays=CN_2025
+    )
+    ob = next(o for o in report.obligations if o.id == "written_reply:r1")
+    assert ob.status == "overdue"
+    assert ob.done_late == date(2025, 5, 30)
+    assert "2025-05-30" in ob.explanation.zh
+    assert "無須補做" in ob.explanation.zh
+    assert "nothing is left to do" in ob.explanation.en
+    unanswered = next(o for o in report.obligations if o.id == "written_reply:r2")
+    assert "應盡快補做" in unanswered.explanation.zh
+    todo = {i.obligation for t in report.todo if t.person == "vp" for i in t.items}
+    assert "written_reply:r2" in todo
+    assert "written_reply:r1" not in todo
+
+
 def test_46_confidant_request_with_agreed_date(policy: Policy) -> None:
     """4.6: the leader asked for a talk owes it by the agreed date."""
     event = {

@@ -308,7 +308,10 @@ def check_summary(report: Report) -> None:
         )
     assert {r.person for r in s.by_person} == {p for o in obs for p in o.responsible}
     todo = {(t.person, i.obligation) for t in report.todo for i in t.items}
-    owed = {(p, o.id) for o in obs if o.status != "met" for p in o.responsible}
+    owed = {
+        (p, o.id) for o in obs if o.status != "met" and o.done_late is None for p in o.responsible
+    }
+    assert all(o.status == "overdue" for o in obs if o.done_late is not None)
     assert todo == owed
     for t in report.todo:
         assert [i.due for i in t.items] == sorted(i.due for i in t.items)

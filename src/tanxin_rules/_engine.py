@@ -941,6 +941,7 @@ def _explain(
     need: int,
     used: Sequence[str],
     nxt: date | None,
+    late: date | None = None,
 ) -> Label:
     """Why the obligation has its status, in Chinese and English, citing rule and clause."""
     noun_zh, counter, noun_en = _UNITS.get(rule.kind, ("談", "次", "talk"))
@@ -963,6 +964,12 @@ def _explain(
             f"現有 {have} {counter}{when}。〔{head}〕",
             en=f"Pending: {what_en}: {need} {noun_en}{plural} needed by {window.due}, {have} so "
             f"far{when_en}. [{head_en}]",
+        )
+    if late is not None:
+        return Label(
+            zh=f"已逾期：{what_zh}，應於 {span} 內{noun_zh}；已於期限後完成，無須補做。〔{head}〕",
+            en=f"Overdue: {what_en}: due in {span}; done after the window closed on "
+            f"{window.due}, so nothing is left to do. [{head_en}]",
         )
     return Label(
         zh=f"已逾期：{what_zh}，應於 {span} 內{noun_zh} {need} {counter}，只有 {have} {counter}"
@@ -990,7 +997,10 @@ def _add(
     outstanding: Sequence[str] = (),
     extra_used: Sequence[str] = (),
     status: Status | None = None,
+    late: date | None = None,
 ) -> None:
+    """Decide and record one obligation; ``late``: the day it was done after its window
+    (overdue, yet nothing is left to do: :attr:`Obligation.done_late`)."""
     have = distinct if distinct is not None else len(talks)
     due = hi
     final = status or _status(state, have, need, due)
@@ -1014,6 +1024,7 @@ def _add(
             satisfied_by=used,
             next_opportunity=nxt if final == "pending" else None,
             outstanding=sorted(outstanding),
+            done_late=late if final == "overdue" else None,
             explanation=_explain(
                 state,
                 rule,
@@ -1025,6 +1036,7 @@ def _add(
                 need,
                 used,
                 nxt if final == "pending" else None,
+                late,
             ),
         )
     )
@@ -1539,7 +1551,20 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
                 )
                 due = event.date
         else:
-            due = deadline_date(rule.deadline, event.date, state.holidays)
+            try:
+                due = deadline_date(rule.deadline, event.date, state.holidays)
+            except CalendarError as exc:  # this event's deadline only: the others go on
+                state.finding(
+                    "calendar-gap",
+                    "error",
+                    "event",
+                    event.id,
+                    f"事件 {event.id} 的期限無法計算，未能評估：{exc}",
+                    f"The deadline of event {event.id} cannot be computed, so it was not "
+                    f"evaluated: {exc}",
+                    rule,
+                )
+                continue
         state.used_events.add(event.id)
         kind = next(k for k in state.policy.event_kinds if k.id == event.kind)
         for owers in sets:
@@ -1571,7 +1596,20 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
                 owers = [talk.initiator]
             else:
                 owers = [p for p in entry.people if p != request.requested_by]
-            due = deadline_date(rule.deadline, talk.date, state.holidays)
+            try:
+                due = deadline_date(rule.deadline, talk.date, state.holidays)
+            except CalendarError as exc:  # this request's deadline only: the others go on
+                state.finding(
+                    "calendar-gap",
+                    "error",
+                    "reply_request",
+                    request.id,
+                    f"書面回覆請求 {request.id} 的期限無法計算，未能評估：{exc}",
+                    f"The deadline of reply request {request.id} cannot be computed, so it "
+                    f"was not evaluated: {exc}",
+                    rule,
+                )
+                continue
             replied = request.replied_on
             if replied is not None and replied <= state.as_of:
                 status: Status = "met" if replied <= due else "overdue"
@@ -1598,6 +1636,7 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
                 status=status,
                 distinct=1 if status == "met" else 0,
                 extra_used=[request.id] if status == "met" else [],
+                late=replied if late else None,
             )
 
 
@@ -1866,7 +1905,7 @@ def _report(state: _State, history: History, talks: Sequence[_Talk]) -> Report:
         by_rule[ob.rule][slot[ob.status]] += 1
         for person in ob.responsible:
             by_person[person][slot[ob.status]] += 1
-            if ob.status != "met":
+            if ob.status != "met" and ob.done_late is None:
                 rule = rules[ob.rule]
                 todo[person].append(
                     TodoItem(
