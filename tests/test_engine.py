@@ -217,6 +217,31 @@ def test_31a_window_last_day_and_day_after(policy: Policy) -> None:
     assert ob.responsible == ["pres", "sec"]
 
 
+def test_a_window_after_the_meeting_is_explained_as_after(policy: Policy) -> None:
+    """A window rule of another institution — five days after the meeting — says "after the
+    meeting" (會後) in its explanation, not "before"."""
+    after = policy.model_copy(
+        update={
+            "rules": [
+                r.model_copy(update={"days_before": 0, "days_after": 5})
+                if r.id == "pre_meeting_round"
+                else r
+                for r in policy.rules
+            ]
+        }
+    )
+    report = run(after, [talk("t1", "2025-06-12", "sec", "pres")], meetings=["2025-06-10"])
+    ob = next(o for o in report.obligations if o.id == "pre_meeting_round:2025-06-10:pres+sec")
+    assert (ob.window.start, ob.window.due, ob.status) == (
+        date(2025, 6, 11),
+        date(2025, 6, 15),
+        "met",
+    )
+    assert "after the meeting of 2025-06-10" in ob.explanation.en
+    assert "會後" in ob.explanation.zh
+    assert "before the meeting of" not in ob.explanation.en
+
+
 def test_31a_window_across_year_boundary(policy: Policy) -> None:
     """3.1a: a meeting on 10 January 2026 has a window from 21 December 2025, reported in 2026."""
     report = run(
@@ -431,6 +456,29 @@ def test_a_deadline_past_the_calendar_leaves_out_only_its_own_record(policy: Pol
     assert gaps == {("event", "e1"), ("reply_request", "r1")}
     assert report.summary.events_flagged == 1
     assert report.summary.events_used == 1
+
+
+def test_reply_requests_sharing_an_id_are_not_used(policy: Policy) -> None:
+    """4.4: two talks each asking for a reply under the id r1 give a duplicate-id finding and
+    no obligation (an obligation id is never given twice); an identical request listed twice in
+    one talk is one request."""
+    first = [{"id": "r1", "matter": "a", "requested_by": "sd", "replied_on": "2025-04-02"}]
+    other = [{"id": "r1", "matter": "b", "requested_by": "fd"}]
+    twice = [{"id": "r2", "matter": "c", "requested_by": "n3"}] * 2
+    report = run(
+        policy,
+        [
+            talk("t1", "2025-04-01", "vp", "sd", reply_requests=first),
+            talk("t2", "2025-04-01", "vp", "fd", reply_requests=other),
+            talk("t3", "2025-04-01", "fd", "n3", reply_requests=twice),
+        ],
+    )
+    assert not [o for o in report.obligations if o.id == "written_reply:r1"]
+    assert "duplicate-id" in codes(report, "r1")
+    assert [o.id for o in report.obligations if o.rule == "written_reply"] == ["written_reply:r2"]
+    assert "duplicate-record" in codes(report, "r2")
+    ids = [o.id for o in report.obligations]
+    assert len(ids) == len(set(ids))
 
 
 def test_a_late_reply_is_overdue_with_nothing_left_to_do(policy: Policy) -> None:

@@ -31,7 +31,7 @@ from ._calendar import (
     slots,
 )
 from ._errors import CalendarError, InputError, Problem
-from ._inputs import Event, History, Person, Roster, Talk
+from ._inputs import Event, History, Person, ReplyRequest, Roster, Talk
 from ._org import Interval, Org, Standing, intersect, merge
 from ._policy import (
     AnchorRule,
@@ -271,6 +271,10 @@ class _State:
     used_talks: set[_Talk] = field(default_factory=set)
     """Talks counted towards at least one obligation."""
     used_events: set[str] = field(default_factory=set)
+    bad_requests: set[str] = field(default_factory=set)
+    """Reply request ids given twice with different contents: none is used."""
+    once_requests: set[str] = field(default_factory=set)
+    """Reply request ids listed twice, identical, in one talk: used once."""
     collective_ok: frozenset[str] = frozenset()
     min_collective: int = 3
 
@@ -426,6 +430,7 @@ def _evaluate(
         state.collective_ok = frozenset(manner.collective.may_satisfy)
         state.min_collective = manner.collective.min_participants
     talks = _talks(state, history.talks, manner, {e.id for e in history.events})
+    _reply_request_ids(state)
     events = _events(state, history.events)
     meetings = _meetings(state, history)
     for rule in policy.rules:
@@ -801,6 +806,42 @@ def _talks(
             state.with_requests.append(entry)
     state.talks = usable
     return usable
+
+
+def _reply_request_ids(state: _State) -> None:
+    """Reply requests sharing an id: as for other records, copies identical and in one talk
+    are one request; otherwise none of them is used (``duplicate-id``), so that no obligation
+    id (``rule:request``) is ever given twice."""
+    copies: dict[str, list[tuple[str, ReplyRequest]]] = defaultdict(list)
+    for entry in state.with_requests:
+        for request in entry.talk.reply_requests:
+            copies[request.id].append((entry.talk.id, request))
+    for rid, found in sorted(copies.items()):
+        if len(found) == 1:
+            continue
+        if all(c == found[0] for c in found):
+            state.finding(
+                "duplicate-record",
+                "info",
+                "reply_request",
+                rid,
+                f"書面回覆請求 {rid} 重複 {len(found)} 次，內容相同，按一次計。",
+                f"Reply request {rid} is listed {len(found)} times with identical contents; "
+                "counted once.",
+            )
+            state.once_requests.add(rid)
+            continue
+        talks = sorted({t for t, _ in found})
+        state.bad_requests.add(rid)
+        state.finding(
+            "duplicate-id",
+            "error",
+            "reply_request",
+            rid,
+            f"書面回覆請求編號 {rid} 重複（談話 {', '.join(talks)}）且內容不同，均未使用。",
+            f"Reply request id {rid} appears {len(found)} times (talks {', '.join(talks)}) "
+            "with different contents; none of them is used.",
+        )
 
 
 def _events(state: _State, records: Sequence[Event]) -> list[Event]:
@@ -1297,6 +1338,7 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[
         )
         return
     people = state.org.people
+    when_zh, when_en = _around(rule)
     for day, held, lo, hi in relevant:
         for key, (_, firsts) in sorted(_scope_pairs(state, scope, day, day).items()):
             a, b = key
@@ -1313,9 +1355,20 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[
                 hi,
                 talks,
                 rule.at_least,
-                f"{state.name(a)} 與 {state.name(b)}（{day} 會前）",
-                f"{state.name(a)} with {state.name(b)} (before the meeting of {day})",
+                f"{state.name(a)} 與 {state.name(b)}（{day} {when_zh}）",
+                f"{state.name(a)} with {state.name(b)} ({when_en} the meeting of {day})",
             )
+
+
+def _around(rule: WindowRule) -> tuple[str, str]:
+    """Where a window rule's window lies around its meeting, for the explanations."""
+    if rule.days_before and rule.days_after:
+        return "會前後", "around"
+    if rule.days_after:
+        return ("會上及會後", "on and after") if rule.include_meeting_day else ("會後", "after")
+    if rule.days_before:
+        return ("會前及會上", "before and on") if rule.include_meeting_day else ("會前", "before")
+    return "會上", "on the day of"
 
 
 def _can_meet(state: _State, rule: SlotRule, talker: str, day: date) -> bool:
@@ -1591,7 +1644,12 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
         talk = entry.talk
         if not state.start <= talk.date <= state.end:
             continue
+        seen: set[str] = set()
         for request in sorted(talk.reply_requests, key=lambda r: r.id):
+            if request.id in state.bad_requests or request.id in seen:
+                continue
+            if request.id in state.once_requests:
+                seen.add(request.id)
             if rule.owed_by == "initiator" and talk.initiator is not None:
                 owers = [talk.initiator]
             else:
