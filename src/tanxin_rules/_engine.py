@@ -1604,20 +1604,10 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
                 )
                 due = event.date
         else:
-            try:
-                due = deadline_date(rule.deadline, event.date, state.holidays)
-            except CalendarError as exc:  # this event's deadline only: the others go on
-                state.finding(
-                    "calendar-gap",
-                    "error",
-                    "event",
-                    event.id,
-                    f"事件 {event.id} 的期限無法計算，未能評估：{exc}",
-                    f"The deadline of event {event.id} cannot be computed, so it was not "
-                    f"evaluated: {exc}",
-                    rule,
-                )
+            found = _deadline(state, rule, event.date, "event", event.id)
+            if found is None:
                 continue
+            due = found
         state.used_events.add(event.id)
         kind = next(k for k in state.policy.event_kinds if k.id == event.kind)
         for owers in sets:
@@ -1639,6 +1629,31 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
             )
 
 
+def _deadline(
+    state: _State,
+    rule: TriggerRule | FollowUpRule,
+    start: date,
+    kind: Literal["event", "reply_request"],
+    rid: str,
+) -> date | None:
+    """The rule's deadline from ``start``; None, with a ``calendar-gap`` finding on the record,
+    when the holiday calendar cannot reach it (that record only: the rule's others go on)."""
+    try:
+        return deadline_date(rule.deadline, start, state.holidays)
+    except CalendarError as exc:
+        zh, en = ("事件", "event") if kind == "event" else ("書面回覆請求", "reply request")
+        state.finding(
+            "calendar-gap",
+            "error",
+            kind,
+            rid,
+            f"{zh} {rid} 的期限無法計算，未能評估：{exc}",
+            f"The deadline of {en} {rid} cannot be computed, so it was not evaluated: {exc}",
+            rule,
+        )
+        return None
+
+
 def _follow_up(state: _State, rule: FollowUpRule) -> None:
     for entry in state.with_requests:
         talk = entry.talk
@@ -1654,20 +1669,10 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
                 owers = [talk.initiator]
             else:
                 owers = [p for p in entry.people if p != request.requested_by]
-            try:
-                due = deadline_date(rule.deadline, talk.date, state.holidays)
-            except CalendarError as exc:  # this request's deadline only: the others go on
-                state.finding(
-                    "calendar-gap",
-                    "error",
-                    "reply_request",
-                    request.id,
-                    f"書面回覆請求 {request.id} 的期限無法計算，未能評估：{exc}",
-                    f"The deadline of reply request {request.id} cannot be computed, so it "
-                    f"was not evaluated: {exc}",
-                    rule,
-                )
+            found = _deadline(state, rule, talk.date, "reply_request", request.id)
+            if found is None:
                 continue
+            due = found
             replied = request.replied_on
             if replied is not None and replied <= state.as_of:
                 status: Status = "met" if replied <= due else "overdue"
