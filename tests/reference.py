@@ -678,7 +678,13 @@ class Reference:
         """Who owes the talk: one list per obligation, discharged by a talk with any of it."""
         if isinstance(talker, TalkerByEventCounterpart):
             named = event.counterpart if event is not None else None
-            if named is not None and named in self.people and named != subject:
+            if (
+                named is not None
+                and named in self.people
+                and named != subject
+                and self.in_org(named, day)
+                and (talker.group is None or self.in_group(talker.group, named, day))
+            ):
                 return [[named]]
             if talker.otherwise == "nobody":
                 return []

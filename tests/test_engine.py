@@ -521,6 +521,76 @@ def test_46_confidant_request_with_agreed_date(policy: Policy) -> None:
     assert ob.status == "met"
 
 
+def test_a_trigger_talk_held_late_is_done_late_not_out_of_scope(policy: Policy) -> None:
+    """4.6: a talk after the agreed date leaves the obligation overdue but done (done_late),
+    off the to-do lists, and the talk gets a late-talk finding rather than out-of-scope."""
+    event = confidant("pres") | {"agreed_date": "2025-05-20"}
+    report = run(policy, [talk("t1", "2025-06-03", "pres", "n3")], events=[event])
+    ob = next(o for o in report.obligations if o.id == "confidant_talk:e1")
+    assert (ob.status, ob.done_late, ob.satisfied_by) == ("overdue", date(2025, 6, 3), [])
+    assert "held late on 2025-06-03 (talk t1)" in ob.explanation.en
+    assert "nothing is left to do" in ob.explanation.en
+    assert codes(report, "t1") == {"late-talk"}
+    assert not [i for t in report.todo for i in t.items if i.obligation == ob.id]
+    assert report.summary.talks_flagged == 1
+
+
+def test_a_talk_after_as_of_does_not_make_an_obligation_done_late(policy: Policy) -> None:
+    """Only talks by the as-of date can make an overdue obligation up."""
+    event = confidant("pres") | {"agreed_date": "2025-05-20"}
+    report = run(
+        policy, [talk("t1", "2025-06-03", "pres", "n3")], events=[event], as_of=date(2025, 6, 1)
+    )
+    ob = next(o for o in report.obligations if o.id == "confidant_talk:e1")
+    assert (ob.status, ob.done_late) == ("overdue", None)
+    assert "late-talk" not in codes(report)
+
+
+def confidant(counterpart: str, person: str = "n3") -> dict[str, Any]:
+    """A 4.6 request of ``person`` naming ``counterpart``, on 1 May 2025, with no agreed date."""
+    return {
+        "id": "e1",
+        "kind": "confidant_request",
+        "person": person,
+        "date": "2025-05-01",
+        "counterpart": counterpart,
+    }
+
+
+def test_46_a_leading_cadre_asked_owes_the_talk(policy: Policy) -> None:
+    """4.6: a unit head is a leader (領導) one may ask: they owe the talk, no finding."""
+    report = run(policy, [], events=[confidant("sd")])
+    ob = next(o for o in report.obligations if o.id == "confidant_talk:e1")
+    assert ob.responsible == ["sd"]
+    assert "counterpart-not-eligible" not in codes(report, "e1")
+
+
+@pytest.mark.parametrize(
+    ("named", "extra", "why"),
+    [
+        ("n2", [], "is not among leaders one may ask for a talk on 2025-05-01"),
+        ("n3", [], "is the event's own person"),
+        (
+            "old",
+            [person("old", "vice_president", left="2025-03-31")],
+            "was not in the organisation on 2025-05-01",
+        ),
+    ],
+    ids=["staff-member", "oneself", "leader-who-left"],
+)
+def test_46_a_counterpart_who_is_no_leader_passes_the_request_to_the_chain(
+    policy: Policy, named: str, extra: list[dict[str, Any]], why: str
+) -> None:
+    """4.6: naming a non-leader, oneself or a leader who left gives a finding; 4.7 answers."""
+    report = run(policy, [], events=[confidant(named)], people=roster(*extra))
+    ob = next(o for o in report.obligations if o.id == "confidant_talk:e1")
+    assert ob.responsible == ["fd"]  # the finance department's head answers for n3 (4.7)
+    (found,) = [f for f in report.findings if f.code == "counterpart-not-eligible"]
+    assert (found.record_kind, found.record, found.severity) == ("event", "e1", "warning")
+    assert why in found.message.en
+    assert found.rule == "confidant_talk"
+
+
 def test_47_responsibility_chain_and_gap(policy: Policy) -> None:
     """4.7: staff of a unit with no head have no one answerable: a gap finding."""
     lonely = person("n4", unit="medicine")

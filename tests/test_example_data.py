@@ -469,7 +469,11 @@ def test_bureau_findings_are_the_deliberate_ones(bureau: Report) -> None:
     }
     missing = [f for f in bureau.findings if f.code == "missing-topic"]
     assert [f.rule for f in missing] == ["medical_ethics_topic"]
-    assert findings(bureau, "info") == {("subject-not-in-group", "EV13")}
+    assert findings(bureau, "info") == {
+        ("subject-not-in-group", "EV13"),
+        ("late-talk", "20260513-S04-F14"),  # the talks that made up EV03 and EV11 a day late
+        ("late-talk", "20260930-K02-H04"),
+    }
 
 
 def test_bureau_obligation_counts(bureau: Report) -> None:
@@ -741,6 +745,7 @@ def test_bureau_prompt_triggers(bureau: Report) -> None:
     )
     # the make-up Saturday 9 May is a working day: due 12 May; the talk of 13 May is late
     check(bureau, "hardship_talk:EV03", "overdue", (d("2026-05-06"), d("2026-05-12")), [], ["S04"])
+    assert ob(bureau, "hardship_talk:EV03").done_late == d("2026-05-13")  # made up, a day late
     check(
         bureau,
         "commendation_talk:EV04",
@@ -797,6 +802,7 @@ def test_bureau_sanctions_appointments_reminders(bureau: Report) -> None:
     appoint = (d("2026-09-21"), d("2026-09-29"))  # over the Mid-autumn holiday
     check(bureau, "pre_appointment_talk:EV11:K01", "met", appoint, ["20260924-K01-H04"], ["K01"])
     check(bureau, "pre_appointment_talk:EV11:K02", "overdue", appoint, [], ["K02"])
+    assert ob(bureau, "pre_appointment_talk:EV11:K02").done_late == d("2026-09-30")
     check(
         bureau,
         "reminder_talk:EV12",

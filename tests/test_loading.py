@@ -642,7 +642,9 @@ def test_timezone_naming_a_tzdata_directory() -> None:
 
 def test_error_in_talker_by_group_points_inside_the_talker() -> None:
     """A talker tagged 'group' with a 'group' key still has its errors located by key."""
-    talker = "    talker: {by: event_counterpart, otherwise: responsibility}\n"
+    talker = (
+        "    talker: {by: event_counterpart, group: trusted_leaders, otherwise: responsibility}\n"
+    )
     text = mutate(talker, "    talker: {by: group, group: leadership_team, relation: [bogus]}\n")
     policy = load_policy(HUIMIN)
     index = rule_index(policy, "confidant_talk")

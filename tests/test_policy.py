@@ -463,6 +463,26 @@ def test_event_counterpart_falling_back_to_a_missing_chain_is_refused() -> None:
     assert "no responsibility chain" in problems_of(data)
 
 
+def test_event_counterpart_group_must_be_a_known_group() -> None:
+    """The group an event's counterpart must belong to is a checked reference."""
+    data = minimal(
+        event_kinds=[{"id": "ask", "label": {"zh": "請", "en": "ask"}, "has_counterpart": True}],
+        rules=[
+            {
+                "id": "t",
+                "kind": "trigger",
+                "clause": "1",
+                "label": {"zh": "甲", "en": "a"},
+                "events": ["ask"],
+                "subjects": "bosses",
+                "deadline": {"days": 5},
+                "talker": {"by": "event_counterpart", "group": "boss", "otherwise": "nobody"},
+            }
+        ],
+    )
+    assert "unknown group 'boss'" in problems_of(data)
+
+
 def test_responsible_first_on_an_unordered_scope_is_refused() -> None:
     """``responsible: first`` has no meaning when pairs are unordered within one group."""
     data = minimal(

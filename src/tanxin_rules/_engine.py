@@ -46,7 +46,6 @@ from ._policy import (
     Scope,
     SlotRule,
     TalkerByEventCounterpart,
-    TalkerByGroup,
     TalkerByResponsibility,
     TopicsRule,
     TriggerRule,
@@ -270,6 +269,8 @@ class _State:
     talks: list[_Talk] = field(default_factory=list)
     used_talks: set[_Talk] = field(default_factory=set)
     """Talks counted towards at least one obligation."""
+    late_talks: set[_Talk] = field(default_factory=set)
+    """Talks that made up a trigger or once-only anchor obligation after its deadline."""
     used_events: set[str] = field(default_factory=set)
     bad_requests: set[str] = field(default_factory=set)
     """Reply request ids given twice with different contents: none is used."""
@@ -1450,21 +1451,20 @@ def _slot(state: _State, rule: SlotRule) -> None:
 
 
 def _talkers(
-    state: _State,
-    talker: TalkerByResponsibility | TalkerByGroup | TalkerByEventCounterpart,
-    subject: str,
-    day: date,
-    event: Event | None,
+    state: _State, rule: TriggerRule | AnchorRule, subject: str, day: date, event: Event | None
 ) -> list[list[str]]:
     """Who owes the talk: sets of people, one obligation each, discharged by any one of a set."""
     org = state.org
+    talker = rule.talker
     if isinstance(talker, TalkerByEventCounterpart):
+        named = event.counterpart if event is not None else None
         if (
             event is not None
-            and event.counterpart is not None
-            and (event.counterpart in org.people and event.counterpart != subject)
+            and named is not None
+            and named in org.people
+            and _eligible_counterpart(state, rule, talker, event, named, day)
         ):
-            return [[event.counterpart]]
+            return [[named]]
         if talker.otherwise == "nobody":
             return []
         talker = TalkerByResponsibility(by="responsibility")
@@ -1489,6 +1489,85 @@ def _talkers(
     return [people] if people else []
 
 
+def _eligible_counterpart(
+    state: _State,
+    rule: TriggerRule | AnchorRule,
+    talker: TalkerByEventCounterpart,
+    event: Event,
+    named: str,
+    day: date,
+) -> bool:
+    """Whether the person an event names may owe its talk: not the subject themself, in the
+    organisation that day, and in the talker's group when it names one (4.6: 「領導」, a leader).
+
+    Otherwise the event gets a ``counterpart-not-eligible`` finding and the rule's fallback
+    applies: the request was made, so it is not dropped with the person it named.
+    """
+    org = state.org
+    if named == event.person:
+        why_zh, why_en = "即當事人本人", "is the event's own person"
+    elif not org.is_active(named, day):
+        why_zh, why_en = "當日不在本單位", f"was not in the organisation on {day}"
+    elif talker.group is not None and not org.in_group(talker.group, named, day):
+        group = next(g for g in state.policy.groups if g.id == talker.group)
+        why_zh = f"當日不屬於「{group.label.zh}」"
+        why_en = f"is not among {group.label.en} on {day}"
+    else:
+        return True
+    eid = event.id
+    fallback_zh, fallback_en = (
+        ("按層層負責制由負責其的領導談話", "the responsibility chain applies")
+        if talker.otherwise == "responsibility"
+        else ("無人須談話", "no one owes the talk")
+    )
+    state.finding(
+        "counterpart-not-eligible",
+        "warning",
+        "event",
+        eid,
+        f"事件 {eid} 所找的 {state.name(named)} {why_zh}，{fallback_zh}。",
+        f"Event {eid} names {state.name(named)}, who {why_en}; {fallback_en}.",
+        rule,
+    )
+    return False
+
+
+def _late(
+    state: _State,
+    rule: TriggerRule | AnchorRule,
+    key: str,
+    subject: str,
+    owers: Sequence[str],
+    due: date,
+    have: int,
+    need: int,
+) -> _Talk | None:
+    """The talk that made up an obligation after its deadline, if one did by as-of.
+
+    The obligation stays overdue, but is done (:attr:`Obligation.done_late`); the late talks
+    get a ``late-talk`` finding, so that they are not taken for talks outside the system.
+    """
+    if have >= need or due >= state.as_of:
+        return None
+    after = _owed_talks(state, rule, subject, owers, due + timedelta(days=1), state.as_of)
+    if have + len(after) < need:
+        return None
+    for talk in after[: need - have]:
+        state.late_talks.add(talk)
+        state.finding(
+            "late-talk",
+            "info",
+            "talk",
+            talk.talk.id,
+            f"談話 {talk.talk.id}（{talk.date}）在 {rule.id}:{key} 的期限 {due} 之後才進行，"
+            "記為逾期完成。",
+            f"Talk {talk.talk.id} ({talk.date}) was held after the deadline {due} of "
+            f"{rule.id}:{key}; the obligation is recorded as done late.",
+            rule,
+        )
+    return after[need - have - 1]
+
+
 def _owed_talks(
     state: _State, rule: Rule, subject: str, owers: Sequence[str], lo: date, hi: date
 ) -> list[_Talk]:
@@ -1508,7 +1587,7 @@ def _anchor(state: _State, rule: AnchorRule) -> None:
         for ann, lo, hi in anchor_windows(rule, base, state.start, state.end):
             if not org.in_group(rule.subjects, subject, ann):
                 continue
-            sets = _talkers(state, rule.talker, subject, ann, None)
+            sets = _talkers(state, rule, subject, ann, None)
             what_zh, what_en = _anchor_talk(rule)
             if not sets:
                 state.finding(
@@ -1524,18 +1603,32 @@ def _anchor(state: _State, rule: AnchorRule) -> None:
             for owers in sets:
                 talks = _owed_talks(state, rule, subject, owers, lo, hi)
                 suffix = f":{owers[0]}" if len(sets) > 1 else ""
+                key = f"{ann.isoformat()}:{subject}{suffix}"
+                what = f"{state.name(subject)} 的{what_zh}（{ann}）"
+                what_in_en = f"{what_en} with {state.name(subject)} ({ann})"
+                # only a once-only window can be made up late: an anniversary's next window
+                # is where a talk after this one belongs
+                late = (
+                    _late(state, rule, key, subject, owers, hi, len(talks), rule.at_least)
+                    if rule.once
+                    else None
+                )
+                if late is not None:
+                    what += f"，{late.date} 才談（談話 {late.talk.id}）"
+                    what_in_en += f", held late on {late.date} (talk {late.talk.id})"
                 _add(
                     state,
                     rule,
-                    f"{ann.isoformat()}:{subject}{suffix}",
+                    key,
                     [subject, *owers] if len(owers) == 1 else [subject],
                     owers,
                     lo,
                     hi,
                     talks,
                     rule.at_least,
-                    f"{state.name(subject)} 的{what_zh}（{ann}）",
-                    f"{what_en} with {state.name(subject)} ({ann})",
+                    what,
+                    what_in_en,
+                    late=late.date if late is not None else None,
                 )
 
 
@@ -1578,7 +1671,7 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
                 rule,
             )
             continue
-        sets = _talkers(state, rule.talker, subject, event.date, event)
+        sets = _talkers(state, rule, subject, event.date, event)
         if not sets:
             state.finding(
                 "no-one-answerable",
@@ -1614,18 +1707,26 @@ def _trigger(state: _State, rule: TriggerRule, events: Sequence[Event]) -> None:
             talks = _owed_talks(state, rule, subject, owers, event.date, due)
             suffix = f":{owers[0]}" if len(sets) > 1 else ""
             parties = [subject, *owers] if len(owers) == 1 else [subject]
+            key = f"{event.id}{suffix}"
+            what_zh = f"{kind.label.zh}（事件 {event.id}，{state.name(subject)}）"
+            what_en = f"{kind.label.en} (event {event.id}, {state.name(subject)})"
+            late = _late(state, rule, key, subject, owers, due, len(talks), 1)
+            if late is not None:
+                what_zh += f"，{late.date} 才談（談話 {late.talk.id}）"
+                what_en += f", held late on {late.date} (talk {late.talk.id})"
             _add(
                 state,
                 rule,
-                f"{event.id}{suffix}",
+                key,
                 parties,
                 owers,
                 event.date,
                 due,
                 talks,
                 1,
-                f"{kind.label.zh}（事件 {event.id}，{state.name(subject)}）",
-                f"{kind.label.en} (event {event.id}, {state.name(subject)})",
+                what_zh,
+                what_en,
+                late=late.date if late is not None else None,
             )
 
 
@@ -1715,10 +1816,10 @@ def _scope_findings(state: _State, talks: Sequence[_Talk]) -> None:
     """
     topics_rules = [r for r in state.policy.rules if isinstance(r, TopicsRule)]
     rule_checks = [(r, frozenset(r.scopes), set(r.expected)) for r in topics_rules]
-    used = state.used_talks
+    used, late = state.used_talks, state.late_talks
     for entry in talks:
         hit = entry.hit
-        if not hit and not entry.covered and entry not in used:
+        if not hit and not entry.covered and entry not in used and entry not in late:
             talk = entry.talk
             state.finding(
                 "out-of-scope",
@@ -1930,7 +2031,7 @@ def _responsibility_gaps(state: _State) -> None:
 def _talk_leftovers(state: _State, talks: Sequence[_Talk]) -> None:
     for entry in talks:
         talk = entry.talk
-        if entry in state.used_talks:
+        if entry in state.used_talks or entry in state.late_talks:
             continue
         if not state.start <= talk.date <= state.end:
             state.finding(

@@ -525,8 +525,9 @@ def _references(policy: Policy) -> dict[str, set[str]]:
             refs["groups"].update((rule.talkers, rule.counterparts))
         if isinstance(rule, AnchorRule | TriggerRule):
             refs["groups"].add(rule.subjects)
-            if isinstance(rule.talker, TalkerByGroup):
-                refs["groups"].add(rule.talker.group)
+            talker = rule.talker
+            if isinstance(talker, TalkerByGroup | TalkerByEventCounterpart) and talker.group:
+                refs["groups"].add(talker.group)
     return refs
 
 

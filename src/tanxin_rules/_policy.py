@@ -410,8 +410,12 @@ class TalkerByEventCounterpart(Model):
     """The second person the event names (the leader asked for a talk, 4.6)."""
 
     by: Literal["event_counterpart"]
+    group: Id | None = None
+    """The group the counterpart must be in on the event's date (4.6: 領導, a leader): a
+    counterpart outside it — a staff member, someone who has left — is not taken at their word,
+    and ``otherwise`` applies, with a finding."""
     otherwise: Literal["responsibility", "nobody"] = "responsibility"
-    """Who owes the talk when an event names no counterpart."""
+    """Who owes the talk when the event names no usable counterpart."""
 
 
 Talker = Annotated[
@@ -857,7 +861,7 @@ def reference_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], str]
             ref((*at, "part_of_day"), rule.part_of_day, parts, "part of day")
         if isinstance(rule, AnchorRule | TriggerRule):
             ref((*at, "subjects"), rule.subjects, groups, "group")
-            if isinstance(rule.talker, TalkerByGroup):
+            if isinstance(rule.talker, TalkerByGroup | TalkerByEventCounterpart):
                 ref((*at, "talker", "group"), rule.talker.group, groups, "group")
             uses_chain = isinstance(rule.talker, TalkerByResponsibility) or (
                 isinstance(rule.talker, TalkerByEventCounterpart)

@@ -61,8 +61,9 @@ class Obligation(Model):
     next_opportunity: date | None = None
     """For an unmet obligation: the next slot or date on which a talk would satisfy it."""
     done_late: date | None = None
-    """The day it was done after its window closed (a written reply given late, 4.4): the
-    obligation is overdue, yet nothing is left to do, so it is on no to-do list."""
+    """The day it was done after its window closed (a written reply given late, 4.4; a trigger
+    talk held after its deadline): the obligation is overdue, yet nothing is left to do, so it
+    is on no to-do list."""
     explanation: Label
 
 
