@@ -572,13 +572,45 @@ class Reference:
             )  # fmt: skip
         return out
 
+    def days_before(self, rule: WindowRule, meeting: date) -> list[date]:
+        """The days before the meeting in its window, walked back one at a time: until the
+        ``days_before``-th (working) day, or until a day that is ``months_before`` calendar
+        months back (the same day of the month or, in a shorter month, any day up to it)."""
+        out: list[date] = []
+        day = meeting
+        if rule.months_before is not None:
+            while True:
+                day -= ONE
+                out.append(day)
+                back = (meeting.year * 12 + meeting.month) - (day.year * 12 + day.month)
+                if back > rule.months_before or (
+                    back == rule.months_before and day.day <= meeting.day
+                ):
+                    return out
+        counted = 0
+        while counted < (rule.days_before or 0):
+            day -= ONE
+            out.append(day)
+            counted += rule.count == "calendar" or self.working(day)
+        return out
+
+    def days_after(self, rule: WindowRule, meeting: date) -> list[date]:
+        """The days after the meeting in its window, up to the ``days_after``-th (working) day."""
+        out: list[date] = []
+        day, counted = meeting, 0
+        while counted < rule.days_after:
+            day += ONE
+            out.append(day)
+            counted += rule.count == "calendar" or self.working(day)
+        return out
+
     def window(self, rule: WindowRule) -> list[Ref]:
         scope = self.scopes[rule.scope]
         out = []
         for meeting, records in sorted(self.meetings.get(rule.meeting, {}).items()):
-            inside = [meeting - timedelta(days=k) for k in range(1, rule.days_before + 1)]
+            inside = self.days_before(rule, meeting)
             inside += [meeting] if rule.include_meeting_day else []
-            inside += [meeting + timedelta(days=k) for k in range(1, rule.days_after + 1)]
+            inside += self.days_after(rule, meeting)
             lo, hi = min(inside), max(inside)
             if hi < self.start or lo > self.end:
                 continue

@@ -802,6 +802,111 @@ def test_huimin_pre_meeting_window_crosses_the_year_boundary() -> None:
     assert meeting_window(rule, date(2024, 3, 10)) == (date(2024, 2, 19), date(2024, 3, 9))
 
 
+def _window(**fields: Any) -> WindowRule:
+    return WindowRule.model_validate(
+        {"kind": "window", "id": "w", "clause": "3.1c", "label": {"zh": "窗", "en": "window"},
+         "scope": "team_mutual", "meeting": "democratic_life_meeting",
+         "include_meeting_day": False, **fields}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("meeting", "opens"),
+    [
+        (date(2026, 3, 15), date(2026, 2, 15)),
+        (date(2026, 3, 31), date(2026, 2, 28)),  # February has no 31st: its last day
+        (date(2024, 3, 30), date(2024, 2, 29)),
+        (date(2026, 1, 10), date(2025, 12, 10)),
+    ],
+)
+def test_months_before_opens_on_the_same_day_a_month_back(meeting: date, opens: date) -> None:
+    """會前一個月: ``months_before: 1`` opens the window on the same day of the month before
+    (that month's last day when it is shorter) and closes it the day before the meeting."""
+    assert meeting_window(_window(months_before=1), meeting) == (opens, meeting - timedelta(1))
+
+
+@given(dates(), st.integers(1, 24), st.booleans())
+def test_months_before_agrees_with_relativedelta(meeting: date, months: int, include: bool) -> None:
+    """``months_before`` counts months as dateutil's relativedelta does; the meeting day is in
+    the window exactly when the rule says so; leaving the calendar is a CalendarError."""
+    rule = _window(months_before=months, include_meeting_day=include)
+    try:
+        expected = meeting - relativedelta(months=months)
+    except (ValueError, OverflowError):
+        with pytest.raises(CalendarError):
+            meeting_window(rule, meeting)
+        return
+    start, end = meeting_window(rule, meeting)
+    assert start == expected
+    assert end == (meeting if include else meeting - timedelta(1))
+
+
+def test_working_days_before_skip_weekends_and_holidays() -> None:
+    """會前10個工作日: with ``count: working`` the window opens on the 10th working day before
+    the meeting — past National Day week's holidays and counting its make-up Saturday."""
+    national_day = HolidayCalendar(
+        name="cn-2025-q4",
+        valid_from=date(2025, 9, 1),
+        valid_to=date(2025, 12, 31),
+        holidays=[HolidayEntry.model_validate({"from": "2025-10-01", "to": "2025-10-08"})],
+        workdays=[HolidayEntry(date=date(2025, 9, 28)), HolidayEntry(date=date(2025, 10, 11))],
+    )
+    rule = _window(days_before=10, count="working")
+    # Mon 20 Oct back: 17 16 15 14 13 (5), Sat 11 (6), 10 9 (8), Tue 30 and Mon 29 Sep (10)
+    assert meeting_window(rule, date(2025, 10, 20), national_day) == (
+        date(2025, 9, 29),
+        date(2025, 10, 19),
+    )
+    # without a calendar: Monday to Friday; two working weeks back from a Monday
+    assert meeting_window(rule, date(2025, 10, 20)) == (date(2025, 10, 6), date(2025, 10, 19))
+    after = _window(days_before=0, days_after=3, count="working", include_meeting_day=True)
+    # after the holidays: Thu 9, Fri 10 and the make-up Saturday 11 October
+    assert meeting_window(after, date(2025, 9, 30), national_day) == (
+        date(2025, 9, 30),
+        date(2025, 10, 11),
+    )
+    with pytest.raises(CalendarError, match="outside the holiday calendar's range"):
+        meeting_window(rule, date(2025, 9, 5), national_day)
+
+
+@given(dates(min_value=date(1, 2, 1)), st.integers(0, 40), st.integers(0, 40), st.booleans())
+def test_working_day_window_holds_the_number_of_working_days_named(
+    meeting: date, before: int, after: int, include: bool
+) -> None:
+    """A working-day window (Monday to Friday) holds exactly ``days_before`` working days
+    before the meeting and ``days_after`` after it, and starts and ends on a working day."""
+    if not include and before and after:
+        after = 0
+    assume(include or before or after)
+    assume(meeting < date(9999, 11, 1))
+    rule = _window(
+        days_before=before, days_after=after, count="working", include_meeting_day=include
+    )
+    try:
+        start, end = meeting_window(rule, meeting)
+    except CalendarError:
+        assume(False)
+        raise
+    span = [start + timedelta(k) for k in range((end - start).days + 1)]
+    weekdays = [d for d in span if d.weekday() < 5]
+    assert sum(d < meeting for d in weekdays) == before
+    assert sum(d > meeting for d in weekdays) == after
+    if before:
+        assert start.weekday() < 5
+    if after:
+        assert end.weekday() < 5
+
+
+def test_window_length_is_given_one_way() -> None:
+    """Exactly one of days_before and months_before; months are never working days."""
+    with pytest.raises(ValidationError, match="give exactly one of days_before and months_before"):
+        _window(days_before=5, months_before=1)
+    with pytest.raises(ValidationError, match="give exactly one of days_before and months_before"):
+        _window(days_after=5, include_meeting_day=True)
+    with pytest.raises(ValidationError, match="count: working applies to days only"):
+        _window(months_before=1, count="working")
+
+
 # --------------------------------------------------------------------------- anniversaries
 
 

@@ -36,6 +36,7 @@ from tanxin_rules import (
     Roster,
     SlotRule,
     Talk,
+    WindowRule,
     evaluate,
     load_policy,
 )
@@ -55,6 +56,17 @@ def _once(rule: AnchorRule) -> AnchorRule:
         {**rule.model_dump(exclude={"every_years"}, exclude_unset=True), "once": True}
     )
 
+
+def _working(rule: WindowRule) -> WindowRule:
+    data = rule.model_dump(exclude={"months_before"}, exclude_unset=True)
+    return WindowRule.model_validate({**data, "days_before": 7, "count": "working"})
+
+
+COUNTY_WORKING = COUNTY.model_copy(
+    update={"rules": [_working(r) if isinstance(r, WindowRule) else r for r in COUNTY.rules]}
+)
+"""County with its pre-meeting window counted in working days (會前7個工作日) instead of the
+calendar month it is given in: the holiday calendar decides where each window opens."""
 
 COUNTY_ONCE = COUNTY.model_copy(
     update={
@@ -139,6 +151,13 @@ def test_huimin_bureau_roster_engine_agrees_with_the_reference(case: Case) -> No
 def test_county_engine_agrees_with_the_reference(case: Case) -> None:
     """County bureau: rolling and two-year periods, anchors, talkers by group, agree."""
     compare(COUNTY, case)
+
+
+@bounded(40)
+@given(cases(COUNTY_WORKING))
+def test_county_with_working_day_windows_agrees_with_the_reference(case: Case) -> None:
+    """Meeting windows counted in working days of the drawn holiday calendar agree."""
+    compare(COUNTY_WORKING, case)
 
 
 @bounded(40)

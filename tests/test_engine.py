@@ -12,7 +12,7 @@ import pytest
 from tanxin_rules import History, InputError, Policy, Report, Roster, load_policy
 from tanxin_rules._calendar import HolidayCalendar, HolidayEntry
 from tanxin_rules._engine import evaluate
-from tanxin_rules._policy import Deadline
+from tanxin_rules._policy import Deadline, WindowRule
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -718,6 +718,42 @@ def test_agreed_date_before_the_event_is_flagged_and_the_event_day_is_due(policy
     assert "agreed-date-before-event" in codes(report, "e1")
     ob = next(o for o in report.obligations if o.id == "confidant_talk:e1")
     assert (ob.window.start, ob.window.due) == (date(2025, 5, 1), date(2025, 5, 1))
+
+
+def test_a_window_past_the_calendar_leaves_out_only_its_own_meeting(policy: Policy) -> None:
+    """A working-day window the holiday calendar cannot reach (a meeting of 3 January, a
+    calendar from 1 January) is a calendar-gap finding on that meeting; the rule's other
+    meetings are evaluated."""
+    rules = [
+        WindowRule.model_validate(r.model_dump() | {"count": "working"})
+        if isinstance(r, WindowRule)
+        else r
+        for r in policy.rules
+    ]
+    working = policy.model_copy(update={"rules": rules})
+    history = History.model_validate(
+        {
+            "talks": [talk("t1", "2025-06-03", "sec", "pres")],
+            "meetings": [
+                {"id": "m1", "kind": "democratic_life_meeting", "date": "2025-01-03"},
+                {"id": "m2", "kind": "democratic_life_meeting", "date": "2025-06-10"},
+            ],
+        }
+    )
+    report = evaluate(working, roster(), history, YEAR, AFTER, CN_2025)
+    gaps = [f for f in report.findings if f.code == "calendar-gap"]
+    assert [(f.record_kind, f.record, f.rule) for f in gaps] == [
+        ("meeting", "m1", "pre_meeting_round")
+    ]
+    ob = next(o for o in report.obligations if o.id == "pre_meeting_round:2025-06-10:pres+sec")
+    # the 20 working days before Tue 10 June 2025: Tue 13 May … Mon 9 June, four weeks (this
+    # calendar knows only New Year and the Spring Festival)
+    assert (ob.window.start, ob.window.due, ob.status) == (
+        date(2025, 5, 13),
+        date(2025, 6, 9),
+        "met",
+    )
+    assert not [o for o in report.obligations if o.id.startswith("pre_meeting_round:2025-01-03")]
 
 
 # --------------------------------------------------------------------------- readings

@@ -237,7 +237,7 @@ def deadline_date(deadline: Deadline, start: date, holidays: HolidayCalendar) ->
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    if year > _dt.MAXYEAR:
+    if not _dt.MINYEAR <= year <= _dt.MAXYEAR:
         raise CalendarError(f"date arithmetic left the calendar ({day} {months:+d} months)")
     last = _cal.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
@@ -381,17 +381,49 @@ def _between(rule: _rr.rrule, start: date, end: date) -> Iterator[datetime]:
 # --------------------------------------------------------------------------- windows
 
 
-def meeting_window(rule: WindowRule, meeting: date) -> tuple[date, date]:
-    """The window of a meeting, both ends inclusive: the ``days_before`` days before it, the
-    meeting day itself if ``include_meeting_day``, and the ``days_after`` days after it.
+def meeting_window(
+    rule: WindowRule, meeting: date, holidays: HolidayCalendar | None = None
+) -> tuple[date, date]:
+    """The window of a meeting, both ends inclusive: the ``days_before`` days (or
+    ``months_before`` months) before it, the meeting day itself if ``include_meeting_day``, and
+    the ``days_after`` days after it.
 
     With ``days_before: 20`` and the meeting day excluded, a meeting on 2026-01-10 has the
-    window 2025-12-21 … 2026-01-09 (twenty days); included, it runs to 2026-01-10.
+    window 2025-12-21 … 2026-01-09 (twenty days); included, it runs to 2026-01-10. With
+    ``months_before: 1`` a meeting on 31 March opens its window on 28 February (the month's
+    last day when it is shorter), as deadlines count months. With ``count: working`` the window
+    opens on the ``days_before``-th working day before the meeting and closes on the
+    ``days_after``-th after it (the meeting day not counted), in ``holidays`` — Monday to Friday
+    when none is given; a day the calendar does not cover is a :class:`CalendarError`.
     """
     inside = 0 if rule.include_meeting_day else 1
-    start = _step(meeting, -rule.days_before if rule.days_before else inside)
-    end = _step(meeting, rule.days_after if rule.days_after else -inside)
+    working = rule.count == "working"
+    calendar = (holidays or HolidayCalendar.weekends_only()) if working else None
+    if rule.months_before is not None:
+        start = _add_months(meeting, -rule.months_before)
+    elif not rule.days_before:
+        start = _step(meeting, inside)
+    elif calendar is not None:
+        start = _working_days_before(calendar, meeting, rule.days_before)
+    else:
+        start = _step(meeting, -rule.days_before)
+    if not rule.days_after:
+        end = _step(meeting, -inside)
+    elif calendar is not None:
+        end = calendar.add_working_days(meeting, rule.days_after)
+    else:
+        end = _step(meeting, rule.days_after)
     return start, end
+
+
+def _working_days_before(holidays: HolidayCalendar, day: date, n: int) -> date:
+    """The ``n``-th working day before ``day`` (``day`` itself not counted)."""
+    current, counted = day, 0
+    while counted < n:
+        current = _step(current, -1)
+        if holidays.is_working_day(current):
+            counted += 1
+    return current
 
 
 def anniversary(base: date, year: int, on_feb_29: Literal["feb_28", "mar_1"]) -> date:

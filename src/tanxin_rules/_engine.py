@@ -276,6 +276,8 @@ class _State:
     """Reply request ids given twice with different contents: none is used."""
     once_requests: set[str] = field(default_factory=set)
     """Reply request ids listed twice, identical, in one talk: used once."""
+    meeting_ids: dict[tuple[str, date], str] = field(default_factory=dict)
+    """The first meeting record of each kind and day, for findings about that meeting."""
     collective_ok: frozenset[str] = frozenset()
     min_collective: int = 3
 
@@ -925,6 +927,7 @@ def _meetings(state: _State, history: History) -> dict[str, dict[date, set[_Held
                 f"Meeting kind {meeting.kind!r} is not in the policy's vocabulary.",
             )
             continue
+        state.meeting_ids.setdefault((meeting.kind, meeting.date), rid)
         held = out[meeting.kind].setdefault(meeting.date, set())
         held.add((meeting.organisation, meeting.branch))
     for days in out.values():
@@ -1323,7 +1326,21 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[
     dates = meetings.get(rule.meeting, {})
     relevant = []
     for day, held in dates.items():
-        lo, hi = meeting_window(rule, day)
+        try:
+            lo, hi = meeting_window(rule, day, state.holidays)
+        except CalendarError as exc:
+            # that meeting only, the rule's others go on (as for an event's deadline)
+            state.finding(
+                "calendar-gap",
+                "error",
+                "meeting",
+                state.meeting_ids[rule.meeting, day],
+                f"{day} 會議的談話窗口無法計算，未能評估：{exc}",
+                f"The window of the meeting of {day} cannot be computed, so it was not "
+                f"evaluated: {exc}",
+                rule,
+            )
+            continue
         if hi >= state.start and lo <= state.end:
             relevant.append((day, held, lo, hi))
     if not relevant:
@@ -1363,11 +1380,11 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[
 
 def _around(rule: WindowRule) -> tuple[str, str]:
     """Where a window rule's window lies around its meeting, for the explanations."""
-    if rule.days_before and rule.days_after:
+    if rule.opens_before and rule.days_after:
         return "會前後", "around"
     if rule.days_after:
         return ("會上及會後", "on and after") if rule.include_meeting_day else ("會後", "after")
-    if rule.days_before:
+    if rule.opens_before:
         return ("會前及會上", "before and on") if rule.include_meeting_day else ("會前", "before")
     return "會上", "on the day of"
 

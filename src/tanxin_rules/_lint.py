@@ -372,8 +372,14 @@ def _duplicates(policy: Policy, add: Any) -> None:
                 or narrow.at_least < wide.at_least
             ):
                 continue
+            # spans compare only in one unit: days with days, months with months, one count
+            same_units = narrow.count == wide.count and (narrow.months_before is None) == (
+                wide.months_before is None
+            )
             inside = (
-                narrow.days_before <= wide.days_before
+                same_units
+                and (narrow.days_before or narrow.months_before or 0)
+                <= (wide.days_before or wide.months_before or 0)
                 and narrow.days_after <= wide.days_after
                 and (wide.include_meeting_day or not narrow.include_meeting_day)
             )

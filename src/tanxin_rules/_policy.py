@@ -469,27 +469,43 @@ class CoverageRule(RuleBase):
 class WindowRule(RuleBase):
     """At least ``at_least`` talks per pair of a scope inside the window of each meeting (3.1a).
 
-    The window runs from ``days_before`` days before the meeting to ``days_after`` days after
-    it; whether the meeting day itself counts is ``include_meeting_day``.
+    The window runs from ``days_before`` days (or ``months_before`` calendar months: 會前一個月)
+    before the meeting to ``days_after`` days after it; ``count: working`` counts those days in
+    working days of the holiday calendar (會前10個工作日). Whether the meeting day itself
+    counts is ``include_meeting_day``.
     """
 
     kind: Literal["window"]
     scope: Id
     meeting: Id
-    days_before: Annotated[int, Field(ge=0, le=3660)]
+    days_before: Annotated[int, Field(ge=0, le=3660)] | None = None
+    months_before: Annotated[int, Field(ge=1, le=120)] | None = None
     days_after: Annotated[int, Field(ge=0, le=3660)] = 0
+    count: Literal["calendar", "working"] = "calendar"
+    """How ``days_before`` and ``days_after`` are counted: calendar days, or working days."""
     include_meeting_day: bool
     at_least: Annotated[int, Field(ge=1)] = 1
     responsible: Literal["first", "second", "both"] = "both"
 
+    @property
+    def opens_before(self) -> bool:
+        """Whether the window starts before the meeting day."""
+        return bool(self.days_before or self.months_before)
+
     @model_validator(mode="after")
     def _contiguous(self) -> WindowRule:
-        if not self.include_meeting_day and self.days_before and self.days_after:
+        if (self.days_before is None) == (self.months_before is None):
+            raise ValueError("give exactly one of days_before and months_before")
+        if self.months_before is not None and self.count == "working" and not self.days_after:
+            raise ValueError(
+                "count: working applies to days only; months_before counts calendar months"
+            )
+        if not self.include_meeting_day and self.opens_before and self.days_after:
             raise ValueError(
                 "a window before and after a meeting must include the meeting day "
                 "(it would otherwise be two windows)"
             )
-        if not (self.include_meeting_day or self.days_before or self.days_after):
+        if not (self.include_meeting_day or self.opens_before or self.days_after):
             raise ValueError("the window is empty: give days_before, days_after or the meeting day")
         return self
 

@@ -74,7 +74,8 @@ def schedule(
 ) -> list[ScheduleItem]:
     """Every slot held and every meeting window overlapping ``start``…``end`` (inclusive).
 
-    Without ``holidays`` no day is non-working, so no slot moves. Raises
+    Without ``holidays`` no day is non-working, so no slot moves (a window counted in working
+    days then counts Monday to Friday, as the engine does). Raises
     :class:`CalendarError` when ``end`` is before ``start`` or when the holiday calendar cannot
     answer for a day in the range (see :meth:`HolidayCalendar.is_working_day`).
     """
@@ -89,7 +90,7 @@ def schedule(
                 for slot in slots(policy, rule, start, end, holidays)
             )
         elif isinstance(rule, WindowRule):
-            items.extend(_windows(policy, rule, meeting_list, start, end))
+            items.extend(_windows(policy, rule, meeting_list, start, end, holidays))
     items.sort(key=_order)
     return items
 
@@ -124,7 +125,12 @@ def _slot_item(rule: SlotRule, slot: Slot, holidays: HolidayCalendar | None) -> 
 
 
 def _windows(
-    policy: Policy, rule: WindowRule, meetings: Sequence[Meeting], start: date, end: date
+    policy: Policy,
+    rule: WindowRule,
+    meetings: Sequence[Meeting],
+    start: date,
+    end: date,
+    holidays: HolidayCalendar | None,
 ) -> list[ScheduleItem]:
     kind = next((k for k in policy.meeting_kinds if k.id == rule.meeting), None)
     kind_zh = kind.label.zh if kind else rule.meeting
@@ -134,7 +140,7 @@ def _windows(
     for meeting in meetings:
         if meeting.kind != rule.meeting or meeting.date in seen:
             continue
-        first, last = meeting_window(rule, meeting.date)
+        first, last = meeting_window(rule, meeting.date, holidays)
         if last < start or first > end:
             continue
         seen.add(meeting.date)
