@@ -357,6 +357,31 @@ def test_unknown_key_points_at_the_key() -> None:
     )
 
 
+def test_unknown_key_given_by_a_parameter_is_the_keys_fault() -> None:
+    """A misspelt key whose value is ``{param: …}`` is an unknown key, nothing more: the
+    parameter's value is not what is wrong."""
+    text = mutate("    level: {param: confidant_level}\n", "    levle: {param: confidant_level}\n")
+    index = rule_index(load_policy(text=HUIMIN_TEXT), "confidant_talk")
+
+    problem = only_problem(text)
+
+    assert problem.path == ("rules", index, "levle")
+    assert problem.message == (
+        f"rules[{index}].levle: unknown key (not part of the policy language; check the spelling)"
+    )
+
+
+def test_unknown_key_with_a_yaml_trap_value_is_reported_as_unknown() -> None:
+    """``day_after: no`` is a misspelt key first: that is the message, not the trap."""
+    text = mutate("    days_before: 20\n", "    days_before: 20\n    day_after: no\n")
+
+    problem = only_problem(text)
+
+    assert at(problem) == position(text, "    day_after: no", at="day_after")
+    assert problem.message.endswith("day_after: unknown key (not part of the policy language; "
+                                    "check the spelling)")  # fmt: skip
+
+
 def test_missing_key_points_at_the_mapping() -> None:
     """A missing required key is reported at the mapping that lacks it."""
     text = mutate("    rrule: FREQ=MONTHLY;BYDAY=-1TH\n", "")

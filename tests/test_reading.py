@@ -607,6 +607,22 @@ def test_yaml_ambiguous_value_gets_the_yaml_11_hint() -> None:
     assert "write true for a boolean" in finding.message.en
 
 
+def test_unknown_field_is_named_even_when_its_value_is_a_yaml_trap() -> None:
+    """A misspelt field is reported as unknown, not as the YAML 1.1 trap its value also is."""
+    loaded = parse_roster("people:\n  - id: p1\n    name: Wu\n    party_membr: no\n", fmt="yaml")
+    (finding,) = loaded.findings
+    assert "party_membr: unknown field (check the spelling)" in finding.message.en
+    assert "ambiguous" not in finding.message.en
+
+
+def test_unquoted_clock_out_of_range_says_what_a_clock_is() -> None:
+    """An unquoted ``24:00`` in a talk's time is read as a clock and refused as one: quoting
+    it would not help, so the message is the clock's, not the YAML 1.1 hint."""
+    text = "talks:\n  - id: t1\n    date: 2025-03-03\n    time: 24:00\n    participants: [a, b]\n"
+    (finding,) = parse_history(text, fmt="yaml").findings
+    assert "time: expected a clock time as HH:MM (24-hour), got '24:00'" in finding.message.en
+
+
 def test_unknown_field_is_a_record_finding() -> None:
     """A misspelt field leaves the record out, naming the field."""
     loaded = parse_roster("people:\n  - id: p1\n    name: N\n    nmae: M\n", fmt="yaml")

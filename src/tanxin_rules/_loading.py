@@ -242,7 +242,8 @@ def _add(
     at_key: bool = False,
 ) -> None:
     line, col = document.root.locate(path, at_key=at_key)
-    for n in range(len(path), 0, -1):
+    # an unknown key is the key's fault, not the parameter's that gave its value
+    for n in range(len(path) - at_key, 0, -1):
         if path[:n] in through:
             message += f" (in the value of parameter {through[path[:n]]!r})"
             break
@@ -289,11 +290,11 @@ def _is_tag(part: str) -> bool:
 
 def _message(error: Any) -> str:
     value = error.get("input")
-    if isinstance(value, Ambiguous) and error["type"] != "value_error":
-        return value.hint()  # a validator that took the text (a clock) says what is wrong
     kind = error["type"]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden":  # whatever its value: a misspelt key is the news
         return "unknown key (not part of the policy language; check the spelling)"
+    if isinstance(value, Ambiguous) and kind != "value_error":
+        return value.hint()  # a validator that took the text (a clock) says what is wrong
     if kind == "missing":
         return "required key is missing"
     message = str(error["msg"])

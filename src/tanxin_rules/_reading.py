@@ -1387,10 +1387,10 @@ def _validation_details(exc: ValidationError, raw: Any) -> list[str]:
     for error in errors[:_MAX_DETAILS]:
         value = error.get("input")
         kind = error["type"]
-        if isinstance(value, Ambiguous):
-            message = value.hint()
-        elif kind == "extra_forbidden":
+        if kind == "extra_forbidden":  # whatever its value: a misspelt field is the news
             message = "unknown field (check the spelling)"
+        elif isinstance(value, Ambiguous) and kind != "value_error":
+            message = value.hint()  # a validator that took the text (a clock) says what is wrong
         elif kind == "missing":
             message = "required field is missing"
         elif not error["loc"] and kind in {"model_type", "dict_type", "model_attributes_type"}:
