@@ -591,6 +591,23 @@ def test_46_a_counterpart_who_is_no_leader_passes_the_request_to_the_chain(
     assert found.rule == "confidant_talk"
 
 
+def test_47_a_hospital_leader_in_a_clinical_section_answers_to_the_principals(
+    policy: Policy,
+) -> None:
+    """4.7 is layered downwards: a vice-president registered in surgery is answered for by the
+    principal leaders, not by surgery's director (section_staff_members)."""
+    doctor = person("vp2", "vice_president", unit="surgery")
+    event = {"id": "e1", "kind": "promotion", "person": "vp2", "date": "2025-03-03"}
+    report = run(policy, [], events=[event], people=roster(doctor))
+    ob = next(o for o in report.obligations if o.id == "career_change_talk:e1")
+    assert ob.responsible == ["pres", "sec"]
+    nurse = {"id": "e2", "kind": "promotion", "person": "n2", "date": "2025-03-03"}
+    report = run(policy, [], events=[nurse], people=roster(doctor))
+    assert next(o for o in report.obligations if o.id == "career_change_talk:e2").responsible == [
+        "sd"
+    ]
+
+
 def test_47_responsibility_chain_and_gap(policy: Policy) -> None:
     """4.7: staff of a unit with no head have no one answerable: a gap finding."""
     lonely = person("n4", unit="medicine")

@@ -82,8 +82,21 @@ def test_unused_parameter_and_unencoded_clause() -> None:
 def test_trigger_with_no_chain_entry_for_its_subjects() -> None:
     """A chain-answered trigger whose subjects no chain entry covers is flagged."""
     text = huimin_text().replace(
-        "      subjects: everyone\n      answerable: section_directors\n",
+        "      subjects: section_staff\n      answerable: section_directors\n",
         "      subjects: party_members\n      answerable: section_directors\n",
+        1,
+    )
+    found = codes(text)
+    assert any("career_change_talk" in m for m in found["unanswered-trigger"])
+
+
+def test_a_last_layer_of_everyone_else_covers_everyone() -> None:
+    """Huimin's last 4.7 layer is everyone not in the leadership team, whom the first layer
+    covers: together everyone is covered. Without the first layer, the team is not."""
+    assert "unanswered-trigger" not in codes(huimin_text())
+    text = huimin_text().replace(
+        "      subjects: leadership_team\n      answerable: principal_leaders\n",
+        "      subjects: principal_leaders\n      answerable: principal_leaders\n",
         1,
     )
     found = codes(text)

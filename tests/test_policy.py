@@ -361,7 +361,7 @@ def test_huimin_responsibility_chain(huimin: Policy) -> None:
         ("leadership_team", "principal_leaders", ["same_organisation"]),
         ("unit_heads", "leadership_team", ["oversees"]),
         ("branch_committee", "branch_secretaries", ["heads_branch"]),
-        ("everyone", "section_directors", ["heads_unit"]),
+        ("section_staff", "section_directors", ["heads_unit"]),
     ]
 
 

@@ -450,16 +450,36 @@ def _unanswered_triggers(policy: Policy, empty: dict[str, str], add: Any) -> Non
 
 
 def _covered_by_chain(policy: Policy, group: str, subjects: set[str]) -> bool:
-    """Whether some chain entry's subject group contains ``group`` by definition."""
-    if group in subjects:
-        return True
+    """Whether the chain entries' subject groups contain ``group`` by definition: one of
+    them does, or ``group`` is a union of covered groups, or together they are everyone —
+    a group ``not_in_group: [X, …]`` beside entries covering each X (the last layer of 4.7
+    is everyone below the layers above it)."""
     selectors = {g.id: g.members for g in policy.groups}
-    for sid in subjects:
-        sel = selectors.get(sid)
-        if sel is not None and sel.everyone:
+
+    def everyone(seen: frozenset[str]) -> bool:
+        for sid in subjects - seen:
+            sel = selectors.get(sid)
+            if sel is None:
+                continue
+            if sel.everyone:
+                return True
+            rest = sel.model_dump(exclude_none=True)
+            if set(rest) == {"not_in_group"} and all(
+                covered(g, seen | {sid}) for g in rest["not_in_group"]
+            ):
+                return True
+        return False
+
+    def covered(gid: str, seen: frozenset[str]) -> bool:
+        if gid in subjects or everyone(seen):
             return True
-    sel = selectors.get(group)
-    return bool(sel and sel.in_group and all(g in subjects for g in sel.in_group))
+        sel = selectors.get(gid)
+        return bool(
+            sel and sel.in_group and gid not in seen
+            and all(covered(g, seen | {gid}) for g in sel.in_group)
+        )  # fmt: skip
+
+    return covered(group, frozenset())
 
 
 # --------------------------------------------------------------------------- unused
