@@ -166,6 +166,7 @@ POLICY_CASES: dict[str, Refused | None] = {
     ),
     "policy_merge_key.yaml": Refused("yaml", "merge keys", 15, 5),
     "policy_two_documents.yaml": Refused("yaml", "only one YAML document", 13, 1),
+    "policy_huge_number.yaml": Refused("too-long", "5000 characters is too long", 4, 11),
 }
 
 

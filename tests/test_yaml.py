@@ -594,3 +594,16 @@ def test_any_bytes_read_or_raise_yaml_problem(raw: bytes) -> None:
         read_yaml(raw)
     except YamlProblem as exc:
         _assert_in_file(exc.problem, raw.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: " + "9" * 5000 + "\n", '{"a": -' + "1" * 5000 + "}\n", "- +" + "7" * 4400 + "\n"],
+    ids=["integer", "json-negative", "in-a-list"],
+)
+def test_a_number_too_long_for_python_is_a_located_problem(text: str) -> None:
+    """A plain number past Python's cap on integer digits is refused where it stands, not
+    with the ValueError ``int()`` raises."""
+    found = problem_of(text)
+    assert "too long to be read" in found.message
+    assert (found.line, found.code) == (1, "too-long")

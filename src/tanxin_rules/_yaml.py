@@ -328,7 +328,14 @@ class _Builder:
             if awaiting_key or event.tag == _STR_TAG or event.implicit[0] is False:
                 value: Any = event.value
             else:
-                value = resolve_plain(event.value)
+                try:
+                    value = resolve_plain(event.value)
+                except ValueError:  # Python's cap on integer digits (int_max_str_digits)
+                    raise self.fail(
+                        f"a number of {len(event.value)} characters is too long to be read",
+                        mark,
+                        "too-long",
+                    ) from None
             node = Node(mark.line + 1, mark.column + 1)
             self.count(1, mark)
             if event.anchor:
