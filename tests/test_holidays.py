@@ -7,6 +7,7 @@ import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -221,6 +222,17 @@ def test_json_with_tabs_loads(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- located errors
+
+
+@pytest.mark.parametrize("loader", [load_holidays, load_meetings], ids=["holidays", "meetings"])
+def test_a_json_number_too_long_for_python_is_a_located_error(tmp_path: Path, loader: Any) -> None:
+    """A JSON number of 5000 digits, which json.loads refuses with a bare ValueError, is an
+    InputError located at the number."""
+    path = write(tmp_path, "h.json", '{"valid_from": "2025-01-01", "n": ' + "9" * 5000 + "}\n")
+    with pytest.raises(InputError) as info:
+        loader(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.col, problem.code) == (1, 35, "too-long")
 
 
 def test_meetings_csv_names_whose_meeting_it_is(tmp_path: Path) -> None:

@@ -607,3 +607,17 @@ def test_a_number_too_long_for_python_is_a_located_problem(text: str) -> None:
     found = problem_of(text)
     assert "too long to be read" in found.message
     assert (found.line, found.code) == (1, "too-long")
+
+
+@pytest.mark.parametrize("anchored", ["5", "~", "true", "no"])
+def test_an_alias_key_must_name_text(anchored: str) -> None:
+    """An alias used as a mapping key that names a number, null or boolean is refused at the
+    key: keys are text, and a non-text key would reach the models as no field at all."""
+    found = problem_of(f"a: &x {anchored}\n*x : 1\n")
+    assert "mapping keys must be plain text" in found.message
+    assert found.line == 2
+
+
+def test_an_alias_key_naming_text_is_that_text() -> None:
+    """An alias naming a text scalar is an ordinary key."""
+    assert read_yaml("a: &x b\n*x : 1\n").data == {"a": "b", "b": 1}

@@ -106,7 +106,8 @@ def load_holidays(path: str | os.PathLike[str], *, limits: Limits | None = None)
     except ValidationError as exc:
         found = validation_problems(exc, document)
         if any(not p.path for p in found):  # the whole-calendar checks: say which entry
-            found = [p for p in found if p.path] + _calendar_problems(data, document)
+            whole = _calendar_problems(data, document)
+            found = [p for p in found if p.path or not whole] + whole
         if _format_of(file) == "csv":  # a missing range row is reported by the CSV reader
             found = [p for p in found if not (p.code == "missing" and len(p.path) == 1)]
         problems = [*problems, *found]
@@ -268,6 +269,8 @@ def _check_json(text: str, file: str) -> None:
         raise YamlProblem(
             Problem("JSON nested too deeply", file=file, line=1, col=1, code="too-deep")
         ) from None
+    except ValueError:  # a number Python will not convert: the reader locates it
+        pass
 
 
 # --------------------------------------------------------------------------- CSV
@@ -543,8 +546,11 @@ def _calendar_problems(data: dict[str, Any], document: Document) -> list[Problem
     Only called once every field is valid (Pydantic runs the model check only then).
     """
     out: list[Problem] = []
-    valid_from = _DATE.validate_python(data["valid_from"])
-    valid_to = _DATE.validate_python(data["valid_to"])
+    try:
+        valid_from = _DATE.validate_python(data["valid_from"])
+        valid_to = _DATE.validate_python(data["valid_to"])
+    except (KeyError, ValidationError):  # not a whole-calendar problem after all
+        return []
     if valid_to < valid_from:
         return [
             _at(document, ("valid_to",), f"valid_to: {valid_to} is before valid_from {valid_from}")

@@ -398,6 +398,10 @@ class _Builder:
             if isinstance(value, dict | list):  # at the key's start, not its end
                 where = _Mark(node.line - 1, node.col - 1)
                 raise self.fail("mapping keys must be plain text, not collections", where)
+            if not isinstance(value, str):  # only an alias can put a non-text value here
+                raise self.fail(
+                    "mapping keys must be plain text; this alias names a value that is not", mark
+                )
             key = value
             if key == "<<":
                 raise self.fail("YAML merge keys (<<) are not supported; write the keys out", mark)
