@@ -812,7 +812,11 @@ class Reference:
             if not self.start <= talk.date <= self.end:
                 continue
             for request in talk.reply_requests:
-                if rule.owed_by == "initiator" and talk.initiator is not None:
+                if (
+                    rule.owed_by == "initiator"
+                    and talk.initiator is not None
+                    and talk.initiator != request.requested_by
+                ):
                     owers = [talk.initiator]
                 else:
                     owers = sorted(p for p in entry.people if p != request.requested_by)

@@ -180,6 +180,23 @@ def test_evaluate_bundled_example_table() -> None:
     assert "TO DO, BY LEADER" in out
 
 
+@pytest.mark.parametrize("command", ["evaluate", "explain", "diff"])
+def test_a_meetings_file_of_an_unknown_kind_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """``--meetings`` naming a kind the policy lacks is ``path:line:col: error:``, exit 2, as
+    for ``schedule``: not a warning without a line."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    bad = tmp_path / "m.csv"
+    bad.write_text("kind,date\nlife_meeting,2025-06-20\n", encoding="utf-8")
+    extra = {"evaluate": [], "explain": ["--obligation", "x"], "diff": [str(HUIMIN)]}[command]
+    code, _, err = run(command, *INPUTS[:1], *extra, *INPUTS[1:], "--meetings", str(bad))
+    assert code == 2
+    assert err.startswith(
+        f"{bad}:2:1: error: meetings[0].kind: unknown meeting kind 'life_meeting'"
+    )
+
+
 def test_evaluate_json_is_the_full_report() -> None:
     """``--format json`` is the report, valid against ``schema report``."""
     code, out, _ = run("evaluate", *INPUTS, "--format", "json")

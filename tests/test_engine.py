@@ -12,7 +12,7 @@ import pytest
 from tanxin_rules import History, InputError, Policy, Report, Roster, load_policy
 from tanxin_rules._calendar import HolidayCalendar, HolidayEntry
 from tanxin_rules._engine import evaluate
-from tanxin_rules._policy import Deadline, WindowRule
+from tanxin_rules._policy import Deadline, FollowUpRule, WindowRule
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -504,6 +504,35 @@ def test_a_late_reply_is_overdue_with_nothing_left_to_do(policy: Policy) -> None
     assert "written_reply:r1" not in todo
 
 
+def test_a_reply_owed_by_the_initiator_is_never_owed_to_oneself(policy: Policy) -> None:
+    """With ``owed_by: initiator`` the initiator owes the reply, except when they asked for it
+    themselves or the talk names no initiator: then the other participants do."""
+    rules = [
+        FollowUpRule.model_validate(r.model_dump() | {"owed_by": "initiator"})
+        if isinstance(r, FollowUpRule)
+        else r
+        for r in policy.rules
+    ]
+    variant = policy.model_copy(update={"rules": rules})
+    asked_by_fd = [{"id": "r1", "matter": "a", "requested_by": "fd"}]
+    asked_by_vp = [{"id": "r2", "matter": "b", "requested_by": "vp"}]
+    nobody = [{"id": "r3", "matter": "c", "requested_by": "vp"}]
+    report = run(
+        variant,
+        [
+            talk("t1", "2025-03-04", "vp", "fd", initiator="vp", reply_requests=asked_by_fd),
+            talk("t2", "2025-03-05", "vp", "fd", initiator="vp", reply_requests=asked_by_vp),
+            talk("t3", "2025-03-06", "vp", "fd", reply_requests=nobody),
+        ],
+    )
+    owed = {o.id: o.responsible for o in report.obligations if o.rule == "written_reply"}
+    assert owed == {
+        "written_reply:r1": ["vp"],
+        "written_reply:r2": ["fd"],
+        "written_reply:r3": ["fd"],
+    }
+
+
 def test_46_confidant_request_with_agreed_date(policy: Policy) -> None:
     """4.6: the leader asked for a talk owes it by the agreed date."""
     event = {
@@ -771,6 +800,36 @@ def test_a_window_past_the_calendar_leaves_out_only_its_own_meeting(policy: Poli
         "met",
     )
     assert not [o for o in report.obligations if o.id.startswith("pre_meeting_round:2025-01-03")]
+
+
+def test_slots_past_the_calendar_leave_out_only_themselves(policy: Policy) -> None:
+    """3.2 over July 2025 – January 2026 with a 2025 calendar: the last Thursday of January
+    2026 cannot be placed (a calendar-gap finding naming it); the 2025 slots are evaluated."""
+    period = (date(2025, 7, 1), date(2026, 1, 31))
+    report = run(policy, [], period=period, holidays=CN_2025, as_of=date(2026, 2, 15))
+    monthly = sorted(o.window.due for o in report.obligations if o.rule == "monthly_slot")
+    assert {d.month for d in monthly} == {7, 8, 9, 10, 11, 12}
+    (gap,) = [f for f in report.findings if f.code == "calendar-gap" and f.rule == "monthly_slot"]
+    assert "due on 2026-01-29 cannot be placed" in gap.message.en
+    assert (gap.record_kind, gap.record) == ("holiday", "cn-2025")
+
+
+def test_a_meeting_of_the_period_past_the_calendar_is_no_missing_meeting(policy: Policy) -> None:
+    """A meeting in the period whose window the calendar cannot reach has a calendar-gap
+    finding, and no 'no-meeting' finding says that no meeting was held."""
+    rules = [
+        WindowRule.model_validate(r.model_dump() | {"count": "working"})
+        if isinstance(r, WindowRule)
+        else r
+        for r in policy.rules
+    ]
+    working = policy.model_copy(update={"rules": rules})
+    history = History.model_validate(
+        {"meetings": [{"id": "m1", "kind": "democratic_life_meeting", "date": "2025-01-03"}]}
+    )
+    report = evaluate(working, roster(), history, YEAR, AFTER, CN_2025)
+    assert "calendar-gap" in codes(report, "m1")
+    assert "no-meeting" not in codes(report)
 
 
 # --------------------------------------------------------------------------- readings

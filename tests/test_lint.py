@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tanxin_rules import Roster, load_policy
 from tanxin_rules._lint import lint
 from tanxin_rules._yaml import read_yaml
@@ -43,6 +45,21 @@ def test_empty_group_and_never_applying_rule() -> None:
     found = codes(text)
     assert any("branch_secretaries" in m for m in found["empty-group"])
     assert any("quarterly_slot" in m for m in found["never-applies"])
+
+
+def test_a_last_layer_of_holders_of_no_leading_role_covers_everyone() -> None:
+    """A layer for 'holders of none of these roles' beside layers for the holders of each of
+    them covers everyone; with a role no layer is for among them, it does not."""
+    roles = "party_secretary, president, deputy_party_secretary, vice_president"
+    base = huimin_text().replace(
+        "    value: {not_in_group: [leadership_team]}\n",
+        f"    value: {{no_role: [{roles}, discipline_secretary, team_member]}}\n",
+        1,
+    )
+    assert "unanswered-trigger" not in codes(base)
+    text = base.replace(" team_member]}\n", " team_member, branch_secretary]}\n", 1)
+    found = codes(text)
+    assert any("career_change_talk" in m for m in found["unanswered-trigger"])
 
 
 def test_duplicate_and_shadowed_rules() -> None:
@@ -133,6 +150,45 @@ def test_example_roster_has_no_orphans_mid_year() -> None:
     )
     found = {p.code for p in lint(load_policy(HUIMIN), roster, on=date(2025, 6, 30))}
     assert "orphan" not in found
+
+
+@pytest.mark.parametrize(
+    ("weak", "strong", "at_least", "implied"),
+    [
+        ("any_overlap", "any_overlap", 1, True),
+        ("any_overlap", "at_period_end", 1, False),  # a talk before the appointment counts
+        ("any_overlap", "whole_period", 1, False),  # a mid-quarter appointee owes no quarter
+        ("at_period_end", "any_overlap", 1, True),
+        ("whole_period", "whole_period", 3, True),  # three months make a quarter: 3 talks
+        ("whole_period", "any_overlap", 4, False),
+        ("any_overlap", "any_overlap", 2, False),  # one month of overlap: one talk is certain
+    ],
+)
+def test_a_finer_rule_shadows_only_when_its_membership_makes_it_certain(
+    weak: str, strong: str, at_least: int, implied: bool
+) -> None:
+    """A monthly rule implies a quarterly one only when whoever owes the quarter is sure to
+    have held enough counting talks: membership decides who owes and which talks count."""
+    text = huimin_text()
+    start = text.index("  - id: team_often\n")
+    end = text.index("  # 每月最後一個星期四")
+    block = text[start:end]
+    quarterly = (
+        block.replace("level: {param: often_level}", "level: must")
+        .replace("at_least: {param: often_at_least}", f"at_least: {at_least}")
+        .replace("membership: {param: mid_period_membership}", f"membership: {weak}")
+    )
+    monthly = (
+        block.replace("id: team_often", "id: team_monthly")
+        .replace("level: {param: often_level}", "level: must")
+        .replace("at_least: {param: often_at_least}", "at_least: 1")
+        .replace("period: {param: often_period}", "period: {kind: calendar, unit: month}")
+        .replace("membership: {param: mid_period_membership}", f"membership: {strong}")
+    )
+    found = codes(text[:start] + quarterly + monthly + text[end:])
+    said = any("'team_often' is implied by rule 'team_monthly'" in m
+               for m in found.get("shadowed-rule", []))  # fmt: skip
+    assert said is implied
 
 
 def test_relation_that_can_never_hold() -> None:

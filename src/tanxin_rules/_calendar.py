@@ -306,6 +306,8 @@ def slots(
     start: date,
     end: date,
     holidays: HolidayCalendar | None = None,
+    *,
+    gaps: list[tuple[date, str]] | None = None,
 ) -> list[Slot]:
     """Every slot of ``rule`` held from ``start`` to ``end`` (inclusive), sorted, unique.
 
@@ -313,6 +315,10 @@ def slots(
     next working day per ``rule.on_non_working_day``; a slot is listed when the day it is
     *held* lies in the range. Without ``holidays`` no day is treated as non-working. With
     ``rule.within``, an RRULE date outside every named period is no slot.
+
+    A slot whose day the calendar cannot answer for is a :class:`CalendarError`; given a
+    ``gaps`` list, its RRULE date and the reason are appended there instead, and the other
+    slots are returned.
     """
     if end < start:
         return []
@@ -341,7 +347,13 @@ def slots(
                 continue  # after the range and never moved back: cannot land in it
             if not start <= scheduled <= end and not holidays.covers(scheduled):
                 continue  # outside the range asked about and the calendar: taken as not moved
-            day = holidays.shift(scheduled, rule.on_non_working_day)
+            try:
+                day = holidays.shift(scheduled, rule.on_non_working_day)
+            except CalendarError as exc:
+                if gaps is None:
+                    raise
+                gaps.append((scheduled, str(exc)))
+                continue
         if day is None or not start <= day <= end or day in out:
             continue
         begin = finish = None

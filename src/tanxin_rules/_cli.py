@@ -398,7 +398,9 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     new = _load_or_report(args.new, err) if old is not None else None
     if old is None or new is None:
         return EXIT_USAGE
-    inputs = _read_inputs(args, err)
+    inputs = _read_inputs(
+        args, err, {k.id for k in old.meeting_kinds} | {k.id for k in new.meeting_kinds}
+    )
     if inputs is None:
         return EXIT_USAGE
     roster, history, holidays, findings, lines, period, as_of = inputs
@@ -529,8 +531,13 @@ def _period(args: argparse.Namespace) -> tuple[date, date] | str:
     return args.start, args.end
 
 
-def _read_inputs(args: argparse.Namespace, err: TextIO) -> tuple[Any, ...] | None:
-    """Period, as-of, roster, history and holidays; on a problem report it and return None."""
+def _read_inputs(
+    args: argparse.Namespace, err: TextIO, kinds: set[str] | None = None
+) -> tuple[Any, ...] | None:
+    """Period, as-of, roster, history and holidays; on a problem report it and return None.
+
+    ``kinds``: the policy's meeting kinds, so that a ``--meetings`` file naming another kind
+    is a located error, as it is for ``schedule``."""
     from ._holidays import load_holidays, load_meetings  # noqa: PLC0415
     from ._reading import load_history, load_roster  # noqa: PLC0415
 
@@ -544,7 +551,7 @@ def _read_inputs(args: argparse.Namespace, err: TextIO) -> tuple[Any, ...] | Non
         roster = load_roster(args.roster)
         history = load_history(args.history)
         holidays = load_holidays(args.holidays) if args.holidays else None
-        extra = load_meetings(args.meetings) if args.meetings else []
+        extra = load_meetings(args.meetings, kinds=kinds) if args.meetings else []
     except InputError as exc:
         print_problems(exc.problems, _format(None), err)
         return None
@@ -570,7 +577,7 @@ def _evaluated(args: argparse.Namespace, err: TextIO) -> tuple[Any, ...] | None:
     policy = _load_or_report(args.policy, err)
     if policy is None:
         return None
-    inputs = _read_inputs(args, err)
+    inputs = _read_inputs(args, err, {k.id for k in policy.meeting_kinds})
     if inputs is None:
         return None
     roster, history, holidays, findings, lines, period, as_of = inputs

@@ -1325,10 +1325,12 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[
     scope = _scope(state, rule.scope)
     dates = meetings.get(rule.meeting, {})
     relevant = []
+    gapped = False
     for day, held in dates.items():
         try:
             lo, hi = meeting_window(rule, day, state.holidays)
         except CalendarError as exc:
+            gapped = gapped or state.start <= day <= state.end  # a meeting of the period
             # that meeting only, the rule's others go on (as for an event's deadline)
             state.finding(
                 "calendar-gap",
@@ -1343,7 +1345,7 @@ def _window(state: _State, rule: WindowRule, meetings: dict[str, dict[date, set[
             continue
         if hi >= state.start and lo <= state.end:
             relevant.append((day, held, lo, hi))
-    if not relevant:
+    if not relevant and not gapped:
         kind = next(k for k in state.policy.meeting_kinds if k.id == rule.meeting)
         state.finding(
             "no-meeting",
@@ -1408,7 +1410,22 @@ def _can_meet(state: _State, rule: SlotRule, talker: str, day: date) -> bool:
 def _slot(state: _State, rule: SlotRule) -> None:
     org = state.org
     bounds = slot_times(state.policy, rule)
-    for slot in slots(state.policy, rule, state.start, state.end, state.holidays):
+    gaps: list[tuple[date, str]] = []
+    found = slots(state.policy, rule, state.start, state.end, state.holidays, gaps=gaps)
+    if gaps:
+        # those slots only: the rule's others, which the calendar can place, go on
+        days = ", ".join(str(day) for day, _ in gaps)
+        state.finding(
+            "calendar-gap",
+            "error",
+            "holiday",
+            state.holidays.name or None,
+            f"規則 {rule.id} 於 {days} 的固定時間無法安排，未能評估：{gaps[0][1]}",
+            f"The slots of rule {rule.id} due on {days} cannot be placed, so they were not "
+            f"evaluated: {gaps[0][1]}",
+            rule,
+        )
+    for slot in found:
         day = slot.day
         talkers = [t for t in org.members_on(rule.talkers, day) if _can_meet(state, rule, t, day)]
         held: dict[str, list[_Talk]] = {}
@@ -1783,7 +1800,13 @@ def _follow_up(state: _State, rule: FollowUpRule) -> None:
                 continue
             if request.id in state.once_requests:
                 seen.add(request.id)
-            if rule.owed_by == "initiator" and talk.initiator is not None:
+            # the initiator owes the reply, unless there is none or they asked for it
+            # themselves: then, as by default, the participants other than the requester
+            if (
+                rule.owed_by == "initiator"
+                and talk.initiator is not None
+                and talk.initiator != request.requested_by
+            ):
                 owers = [talk.initiator]
             else:
                 owers = [p for p in entry.people if p != request.requested_by]

@@ -323,6 +323,21 @@ def _signature(rule: Any) -> str:
 _FINER = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 
 
+def _enough(weak: FrequencyRule, strong: FrequencyRule, ratio: int) -> bool:
+    """Whether meeting ``strong`` (``ratio`` finer periods to one of ``weak``'s) always meets
+    ``weak``, given who owes under each ``membership`` and which talks count.
+
+    ``whole_period``: whoever owes the coarse period qualifies all of it, so owes every finer
+    one. Otherwise someone may qualify in a single finer period: only ``strong.at_least`` talks
+    are certain, and only if they count for ``weak`` too — talks on days the pair qualifies
+    (``any_overlap``) within the last finer period (``at_period_end``).
+    """
+    if weak.membership == "whole_period":
+        return strong.at_least * ratio >= weak.at_least
+    allowed = {"any_overlap": {"any_overlap"}, "at_period_end": {"any_overlap", "at_period_end"}}
+    return strong.membership in allowed[weak.membership] and strong.at_least >= weak.at_least
+
+
 def _duplicates(policy: Policy, add: Any) -> None:
     seen: dict[str, int] = {}
     for i, rule in enumerate(policy.rules):
@@ -350,7 +365,7 @@ def _duplicates(policy: Policy, add: Any) -> None:
                 wp.every == sp.every == 1
                 and ratio > 1
                 and rest == 0
-                and strong.at_least * ratio >= weak.at_least
+                and _enough(weak, strong, ratio)
                 and strong.level == "must"
             ):
                 add(
@@ -451,10 +466,18 @@ def _unanswered_triggers(policy: Policy, empty: dict[str, str], add: Any) -> Non
 
 def _covered_by_chain(policy: Policy, group: str, subjects: set[str]) -> bool:
     """Whether the chain entries' subject groups contain ``group`` by definition: one of
-    them does, or ``group`` is a union of covered groups, or together they are everyone —
-    a group ``not_in_group: [X, …]`` beside entries covering each X (the last layer of 4.7
-    is everyone below the layers above it)."""
+    them does, or ``group`` is a union of covered groups, or together they are everyone — a
+    group ``not_in_group: [X, …]`` beside entries covering each X (the last layer of 4.7 is
+    everyone below the layers above it), or ``no_role: [R, …]`` beside entries for the
+    holders of each R."""
     selectors = {g.id: g.members for g in policy.groups}
+    held = {
+        role
+        for sid in subjects
+        if (sel := selectors.get(sid)) is not None
+        and set(sel.model_dump(exclude_none=True)) == {"any_role"}
+        for role in sel.any_role or ()
+    }
 
     def everyone(seen: frozenset[str]) -> bool:
         for sid in subjects - seen:
@@ -467,6 +490,8 @@ def _covered_by_chain(policy: Policy, group: str, subjects: set[str]) -> bool:
             if set(rest) == {"not_in_group"} and all(
                 covered(g, seen | {sid}) for g in rest["not_in_group"]
             ):
+                return True
+            if set(rest) == {"no_role"} and set(rest["no_role"]) <= held:
                 return True
         return False
 
