@@ -637,6 +637,14 @@ def test_47_a_hospital_leader_in_a_clinical_section_answers_to_the_principals(
     ]
 
 
+def test_a_person_who_left_before_being_hired_is_flagged(policy: Policy) -> None:
+    """Dates in the wrong order are no silent 'never here': the person gets a finding."""
+    odd = person("n9", unit="surgery", hired="2025-06-01", left="2025-01-31")
+    report = run(policy, [talk("t1", "2025-03-03", "sd", "n9")], people=roster(odd))
+    assert "left-before-hired" in codes(report, "n9")
+    assert "inactive-participant" in codes(report, "t1")
+
+
 def test_47_responsibility_chain_and_gap(policy: Policy) -> None:
     """4.7: staff of a unit with no head have no one answerable: a gap finding."""
     lonely = person("n4", unit="medicine")

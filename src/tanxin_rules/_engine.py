@@ -547,6 +547,17 @@ def _people(state: _State, roster: Roster) -> list[Person]:
                 f"支部 {person.branch!r} 不在名冊的支部表中。",
                 f"Branch {person.branch!r} is not among the roster's branches.",
             )
+        if person.hired is not None and person.left is not None and person.left < person.hired:
+            state.finding(
+                "left-before-hired",
+                "warning",
+                "person",
+                pid,
+                f"{state.name(pid)} 的離職日期 {person.left} 早於入職日期 {person.hired}，"
+                "其任何一天都不在本單位。",
+                f"{state.name(pid)} left ({person.left}) before being hired ({person.hired}): "
+                "on no day in the organisation, so they owe and are owed nothing.",
+            )
         out.append(person)
     return out
 
