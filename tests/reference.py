@@ -692,12 +692,15 @@ class Reference:
                         Ref(rule.id, (talker,), (talker,), day, day, rule.at_least,
                             self.status(len(got), rule.at_least, day), tuple(got))
                     )  # fmt: skip
-            elif talkers:
-                got = sorted({tid for ts in held.values() for tid in ts})
-                out.append(
-                    Ref(rule.id, (), tuple(talkers), day, day, rule.at_least,
-                        self.status(len(got), rule.at_least, day), tuple(got))
-                )  # fmt: skip
+            else:  # one obligation per institution (people of one organisation) and slot
+                for organisation in sorted({self.people[t].organisation or "" for t in talkers}):
+                    theirs = [t for t in talkers
+                              if (self.people[t].organisation or "") == organisation]
+                    got = sorted({tid for t in theirs for tid in held[t]})
+                    out.append(
+                        Ref(rule.id, (), tuple(theirs), day, day, rule.at_least,
+                            self.status(len(got), rule.at_least, day), tuple(got))
+                    )  # fmt: skip
         return out
 
     def talker_sets(

@@ -68,6 +68,16 @@ COUNTY_WORKING = COUNTY.model_copy(
 """County with its pre-meeting window counted in working days (會前7個工作日) instead of the
 calendar month it is given in: the holiday calendar decides where each window opens."""
 
+HUIMIN_ANY_TALKER = HUIMIN.model_copy(
+    update={
+        "rules": [
+            r.model_copy(update={"owed_by": "any_talker"}) if isinstance(r, SlotRule) else r
+            for r in HUIMIN.rules
+        ]
+    }
+)
+"""Huimin with the alternative reading of 3.2/3.3: one talk by any leader meets the slot."""
+
 COUNTY_ONCE = COUNTY.model_copy(
     update={
         "rules": [
@@ -144,6 +154,14 @@ def test_huimin_engine_agrees_with_the_reference(case: Case) -> None:
 def test_huimin_bureau_roster_engine_agrees_with_the_reference(case: Case) -> None:
     """Huimin on a roster of several hospitals: same_organisation pairs only within each."""
     compare(HUIMIN, case)
+
+
+@bounded(40)
+@given(cases(HUIMIN_ANY_TALKER, max_people=12, bureau=True))
+def test_any_talker_slots_on_a_bureau_roster_agree_with_the_reference(case: Case) -> None:
+    """``owed_by: any_talker`` on a roster of several hospitals: one obligation per slot and
+    hospital, which only that hospital's talkers' talks discharge."""
+    compare(HUIMIN_ANY_TALKER, case)
 
 
 @bounded(40)

@@ -1474,25 +1474,37 @@ def _slot(state: _State, rule: SlotRule) -> None:
                     f"{state.name(talker)} on {day}{moved_en}",
                     nxt=day,
                 )
-        elif talkers:
-            everyone = sorted(
-                {t.talk.id: t for ts in held.values() for t in ts}.values(),
-                key=_by_date_id,
-            )
-            _add(
-                state,
-                rule,
-                day.isoformat(),
-                [],
-                talkers,
-                day,
-                day,
-                everyone,
-                rule.at_least,
-                f"{day}{moved}",
-                f"{day}{moved_en}",
-                nxt=day,
-            )
+        else:
+            # one obligation per slot and institution: in a bureau's roster, each hospital's
+            # leaders hold their own slot, and one hospital's talk discharges no other's
+            by_organisation: dict[str | None, list[str]] = defaultdict(list)
+            for talker in talkers:
+                by_organisation[org.people[talker].organisation].append(talker)
+            for organisation, theirs in sorted(by_organisation.items(), key=_organisation_key):
+                everyone = sorted(
+                    {t.talk.id: t for who in theirs for t in held.get(who, [])}.values(),
+                    key=_by_date_id,
+                )
+                at = f"（{organisation}）" if organisation is not None else ""
+                at_en = f" ({organisation})" if organisation is not None else ""
+                _add(
+                    state,
+                    rule,
+                    day.isoformat() + (f":{organisation}" if organisation is not None else ""),
+                    [],
+                    theirs,
+                    day,
+                    day,
+                    everyone,
+                    rule.at_least,
+                    f"{day}{moved}{at}",
+                    f"{day}{moved_en}{at_en}",
+                    nxt=day,
+                )
+
+
+def _organisation_key(item: tuple[str | None, list[str]]) -> tuple[bool, str]:
+    return item[0] is not None, item[0] or ""
 
 
 def _talkers(
