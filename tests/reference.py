@@ -694,8 +694,9 @@ class Reference:
                     )  # fmt: skip
             else:  # one obligation per institution (people of one organisation) and slot
                 for organisation in sorted({self.people[t].organisation or "" for t in talkers}):
-                    theirs = [t for t in talkers
-                              if (self.people[t].organisation or "") == organisation]
+                    theirs = [
+                        t for t in talkers if (self.people[t].organisation or "") == organisation
+                    ]
                     got = sorted({tid for t in theirs for tid in held[t]})
                     out.append(
                         Ref(rule.id, (), tuple(theirs), day, day, rule.at_least,
