@@ -12,7 +12,7 @@ import pytest
 from tanxin_rules import History, InputError, Policy, Report, Roster, load_policy
 from tanxin_rules._calendar import HolidayCalendar, HolidayEntry
 from tanxin_rules._engine import evaluate
-from tanxin_rules._policy import Deadline, FollowUpRule, WindowRule
+from tanxin_rules._policy import AnchorRule, Deadline, FollowUpRule, WindowRule
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -643,6 +643,30 @@ def test_a_person_who_left_before_being_hired_is_flagged(policy: Policy) -> None
     report = run(policy, [talk("t1", "2025-03-03", "sd", "n9")], people=roster(odd))
     assert "left-before-hired" in codes(report, "n9")
     assert "inactive-participant" in codes(report, "t1")
+
+
+def test_a_once_anchor_on_the_day_a_person_leaves(policy: Policy) -> None:
+    """離任談話: an anchor on ``left`` with ``once`` owes one talk in the 30 days up to the last
+    day, by whoever answers for the person that day; anniversaries of leaving are refused."""
+    leaving = AnchorRule.model_validate(
+        {"kind": "anchor", "id": "leaving_talk", "clause": "4.7",
+         "label": {"zh": "離任談話", "en": "talk before leaving"}, "subjects": "everyone",
+         "date_field": "left", "once": True, "offset_days": -29, "length_days": 30,
+         "talker": {"by": "responsibility"}}
+    )  # fmt: skip
+    variant = policy.model_copy(update={"rules": [*policy.rules, leaving]})
+    odd = person("n9", unit="surgery", left="2025-06-30")
+    report = run(variant, [talk("t1", "2025-06-10", "sd", "n9")], people=roster(odd))
+    ob = next(o for o in report.obligations if o.rule == "leaving_talk")
+    assert (ob.id, ob.window.start, ob.window.due) == (
+        "leaving_talk:2025-06-30:n9",
+        date(2025, 6, 1),
+        date(2025, 6, 30),
+    )
+    assert (ob.responsible, ob.status, ob.satisfied_by) == (["sd"], "met", ["t1"])
+    assert "talk on leaving" in ob.explanation.en
+    with pytest.raises(ValueError, match="date_field: left has no anniversaries"):
+        AnchorRule.model_validate(leaving.model_dump() | {"once": False})
 
 
 def test_47_responsibility_chain_and_gap(policy: Policy) -> None:

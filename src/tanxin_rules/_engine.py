@@ -1694,6 +1694,7 @@ _ANCHOR_DATES = {
     "appointed": ("任職", "appointment"),
     "party_joined": ("入黨", "joining the Party"),
     "born": ("生日", "birthday"),
+    "left": ("離任", "leaving"),
 }
 
 

@@ -572,12 +572,13 @@ class AnchorRule(RuleBase):
     The window opens ``offset_days`` after each anniversary of the person's ``date_field`` and
     lasts ``length_days`` days. A 29 February date falls on ``on_feb_29`` in common years.
     With ``once``, the one window is around the date itself (a talk within 30 days of being
-    appointed or hired: 任職談話, 入職談話), and there are no anniversaries.
+    appointed or hired: 任職談話, 入職談話; before leaving: 離任談話), and there are no
+    anniversaries; ``left`` has none, so it is ``once`` only.
     """
 
     kind: Literal["anchor"]
     subjects: Id
-    date_field: Literal["party_joined", "hired", "born", "appointed"]
+    date_field: Literal["party_joined", "hired", "born", "appointed", "left"]
     every_years: Annotated[int, Field(ge=1, le=100)] = 1
     once: bool = False
     """Only the date itself, not its anniversaries (``every_years`` is then left out)."""
@@ -591,6 +592,8 @@ class AnchorRule(RuleBase):
     def _once_has_no_cycle(self) -> AnchorRule:
         if self.once and "every_years" in self.model_fields_set:
             raise ValueError("every_years does not apply to a rule with once: true")
+        if self.date_field == "left" and not self.once:
+            raise ValueError("date_field: left has no anniversaries; give once: true")
         return self
 
 
